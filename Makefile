@@ -1,0 +1,65 @@
+# The task runner. Every target creates .venv from requirements.txt first when needed.
+PY      := .venv/bin/python
+VENV    := .venv/.installed
+BIN     := .venv/bin
+JOBS    ?= 2
+
+.PHONY: help book book-instructor test test-fast lab exercises grade-demo bench lint format clean
+
+help:
+	@echo "make book       build the website into _build/html (strict: any warning fails)"
+	@echo "make test       run the whole test suite (fast and slow: book build, browser)"
+	@echo "make test-fast  the fast tests only"
+	@echo "make lab        JupyterLab on the exercises, with nbgrader and widgets"
+	@echo "make exercises  regenerate exercises/ from solutions/ (nbgrader generate_assignment)"
+	@echo "make grade-demo rehearse the grading of a fake class"
+	@echo "make bench      run benchmarks/ and write benchmarks/results.json"
+	@echo "make clean      remove what the builds made"
+
+$(VENV): requirements.txt pyproject.toml
+	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# jupyter-cache keys a notebook on its own text only: when actbook changes, every chapter
+# must run again, so the cache is dropped.
+_build/.actbook-stamp: $(wildcard src/actbook/*.py)
+	rm -rf _build/.jupyter_cache
+	mkdir -p _build && touch $@
+
+book: $(VENV) _build/.actbook-stamp
+	$(BIN)/jupyter-book build . --all -W -n --keep-going
+
+book-instructor: $(VENV)
+	$(PY) -m actbook.instructor_build
+
+test: $(VENV)
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup
+
+test-fast: $(VENV)
+	$(PY) -m pytest -m "not slow" -n $(JOBS)
+
+lint: $(VENV)
+	$(BIN)/ruff check src tests benchmarks nbgrader_config.py
+	$(BIN)/ruff format --check src tests benchmarks nbgrader_config.py
+
+format: $(VENV)
+	$(BIN)/ruff format src tests benchmarks nbgrader_config.py
+	$(BIN)/ruff check --fix src tests benchmarks nbgrader_config.py
+
+exercises: $(VENV)
+	$(PY) -m actbook.release
+
+lab: $(VENV)
+	$(BIN)/jupyter lab --notebook-dir=exercises
+
+grade-demo: $(VENV)
+	$(PY) -m actbook.grading_demo
+
+bench: $(VENV)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache submitted autograded feedback gradebook.db
+	find . -name __pycache__ -not -path "./.venv/*" -prune -exec rm -rf {} +

@@ -1,0 +1,397 @@
+"""Stable NumPy reference implementations of every activation in the exercise contract.
+
+Every function is element-wise (softmax works along ``axis``), accepts Python scalars and
+arrays of any shape, returns a float array of the input's shape (float32 stays float32,
+anything else becomes float64), never modifies its input and never emits a RuntimeWarning,
+even at +-1e308 or +-inf. NaN propagates. Defaults follow PyTorch; at z = 0 the derivative
+of a piecewise function takes the z <= 0 branch, the convention of the course text.
+
+>>> float(sigmoid(0.0)), float(sigmoid_grad(0.0))
+(0.5, 0.25)
+>>> softmax([1000.0, 1000.0]).tolist()
+[0.5, 0.5]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import special
+
+#: SELU constants of Klambauer et al. (2017), to the precision PyTorch uses.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+_SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
+_INV_SQRT_2 = 1.0 / np.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+_GELU_TANH_CUBIC = 0.044715
+
+Array = NDArray[np.floating]
+
+__all__ = [
+    "ELEMENTWISE",
+    "SELU_ALPHA",
+    "SELU_SCALE",
+    "as_float",
+    "linear",
+    "linear_grad",
+    "sigmoid",
+    "sigmoid_grad",
+    "tanh",
+    "tanh_grad",
+    "softmax",
+    "log_softmax",
+    "softmax_jacobian",
+    "relu",
+    "relu_grad",
+    "leaky_relu",
+    "leaky_relu_grad",
+    "prelu",
+    "prelu_grad",
+    "rrelu",
+    "rrelu_grad",
+    "elu",
+    "elu_grad",
+    "selu",
+    "selu_grad",
+    "gelu",
+    "gelu_grad",
+    "gelu_tanh",
+    "gelu_tanh_grad",
+    "swish",
+    "swish_grad",
+    "mish",
+    "mish_grad",
+    "softplus",
+    "softplus_grad",
+]
+
+
+def as_float(z: ArrayLike) -> Array:
+    """Return ``z`` as a floating array (a copy is never needed: callers never write to it)."""
+    a = np.asarray(z)
+    if a.dtype.kind not in "fc":
+        a = a.astype(np.float64)
+    return a
+
+
+def _no_neg_inf(z: Array) -> Array:
+    """``z`` with -inf replaced by 0, for functions of the form ``z * g(z)`` with g -> 0 at
+    -inf: computing them at -inf would give ``-inf * 0 = nan`` (and a warning)."""
+    return np.where(np.isneginf(z), np.asarray(0.0, dtype=z.dtype), z)
+
+
+def _finite(z: Array) -> Array:
+    """``z`` with +-inf replaced by 0: for tails ``z * g(z)`` whose limit at +-inf is 0."""
+    return np.where(np.isinf(z), np.asarray(0.0, dtype=z.dtype), z)
+
+
+def _neg_tail(z: Array, out: Array, limit: float = 0.0) -> Array:
+    """Put the limit of the function at z = -inf."""
+    return np.where(np.isneginf(z), np.asarray(limit, dtype=out.dtype), out)
+
+
+# ---------------------------------------------------------------- classic
+
+
+def linear(z: ArrayLike, m: float = 1.0) -> Array:
+    """The linear activation ``f(z) = m z``."""
+    z = as_float(z)
+    with np.errstate(over="ignore"):  # m * 1e308 is inf, as in IEEE arithmetic
+        return (m * z).astype(z.dtype)
+
+
+def linear_grad(z: ArrayLike, m: float = 1.0) -> Array:
+    """``f'(z) = m`` everywhere (NaN where z is NaN)."""
+    z = as_float(z)
+    return np.where(np.isnan(z), z, np.asarray(m, dtype=z.dtype)).astype(z.dtype)
+
+
+def sigmoid(z: ArrayLike) -> Array:
+    """The logistic function ``1 / (1 + exp(-z))``, computed without overflow.
+
+    >>> float(sigmoid(-1000.0)), float(sigmoid(1000.0))
+    (0.0, 1.0)
+    """
+    z = as_float(z)
+    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype)
+
+
+def sigmoid_grad(z: ArrayLike) -> Array:
+    """``sigma'(z) = sigma(z)(1 - sigma(z))``, written as ``e / (1 + e)^2`` with ``e = exp(-|z|)``.
+
+    The product form loses all digits for z > 37 (sigma rounds to 1); this one does not.
+    """
+    z = as_float(z)
+    e = np.exp(-np.abs(z))
+    return (e / (1.0 + e) ** 2).astype(z.dtype)
+
+
+def tanh(z: ArrayLike) -> Array:
+    """The hyperbolic tangent."""
+    z = as_float(z)
+    return np.tanh(z)
+
+
+def tanh_grad(z: ArrayLike) -> Array:
+    """``1 - tanh^2(z)`` as ``4e / (1 + e)^2``, ``e = exp(-2|z|)``: it keeps its digits."""
+    z = as_float(z)
+    e = np.exp(-2.0 * np.minimum(np.abs(z), 400.0))  # 2|z| would overflow at 1e308
+    return (4.0 * e / (1.0 + e) ** 2).astype(z.dtype)
+
+
+# ---------------------------------------------------------------- softmax
+
+
+def softmax(z: ArrayLike, axis: int = -1) -> Array:
+    """Softmax along ``axis``, shifted by the maximum so that ``exp`` never overflows.
+
+    >>> softmax([1.0, 2.0, 3.0]).round(8).tolist()
+    [0.09003057, 0.24472847, 0.66524096]
+    """
+    z = as_float(z)
+    if z.ndim == 0:
+        raise ValueError("softmax needs at least one axis: got a scalar")
+    if z.size == 0:
+        return z.copy()
+    m = np.max(z, axis=axis, keepdims=True)
+    # A row holding +inf: PyTorch gives nan (inf - inf); keep that, silently.
+    with np.errstate(invalid="ignore"):
+        e = np.exp(z - m)
+        return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax(z: ArrayLike, axis: int = -1) -> Array:
+    """``log(softmax(z))`` computed as ``z - max - log(sum(exp(z - max)))``: no log(0)."""
+    z = as_float(z)
+    if z.ndim == 0:
+        raise ValueError("log_softmax needs at least one axis: got a scalar")
+    if z.size == 0:
+        return z.copy()
+    m = np.max(z, axis=axis, keepdims=True)
+    with np.errstate(invalid="ignore"):
+        shifted = z - m
+        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def softmax_jacobian(z: ArrayLike) -> Array:
+    """The K x K Jacobian ``diag(s) - s s^T`` of softmax at a 1-D ``z``."""
+    z = as_float(z)
+    if z.ndim != 1:
+        raise ValueError(f"softmax_jacobian needs a 1-D vector of logits, got shape {z.shape}")
+    s = softmax(z)
+    return np.diag(s) - np.outer(s, s)
+
+
+# ---------------------------------------------------------------- ReLU family
+
+
+def relu(z: ArrayLike) -> Array:
+    """``max(0, z)``; NaN propagates."""
+    z = as_float(z)
+    return np.maximum(z, 0.0).astype(z.dtype)
+
+
+def _step(z: Array, left: ArrayLike, right: ArrayLike = 1.0) -> Array:
+    """The derivative of a two-piece linear function: ``right`` for z > 0, ``left`` for z <= 0."""
+    out = np.where(z > 0, right, left)
+    return np.where(np.isnan(z), z, out).astype(z.dtype)
+
+
+def relu_grad(z: ArrayLike) -> Array:
+    """1 for z > 0, 0 for z <= 0 (0 at z = 0, as PyTorch)."""
+    return _step(as_float(z), 0.0)
+
+
+def leaky_relu(z: ArrayLike, alpha: float = 0.01) -> Array:
+    """``z`` for z > 0, ``alpha z`` for z <= 0 (PyTorch's default alpha = 0.01)."""
+    z = as_float(z)
+    with np.errstate(over="ignore"):
+        return np.where(z > 0, z, alpha * z).astype(z.dtype)
+
+
+def leaky_relu_grad(z: ArrayLike, alpha: float = 0.01) -> Array:
+    """1 for z > 0, ``alpha`` for z <= 0."""
+    return _step(as_float(z), alpha)
+
+
+def prelu(z: ArrayLike, alpha: ArrayLike) -> Array:
+    """Parametric ReLU: a Leaky ReLU whose slope ``alpha`` (scalar or broadcastable) is learned."""
+    z = as_float(z)
+    with np.errstate(over="ignore"):
+        return np.where(z > 0, z, np.asarray(alpha) * z).astype(z.dtype)
+
+
+def prelu_grad(z: ArrayLike, alpha: ArrayLike) -> Array:
+    """``d prelu / dz``: 1 for z > 0, ``alpha`` for z <= 0."""
+    z = as_float(z)
+    return np.broadcast_to(_step(z, alpha), np.broadcast_shapes(z.shape, np.shape(alpha))).copy()
+
+
+def _rrelu_slope(
+    z: Array, lower: float, upper: float, training: bool, rng: np.random.Generator | int | None
+) -> ArrayLike:
+    if not lower <= upper:
+        raise ValueError(f"rrelu needs lower <= upper, got lower={lower}, upper={upper}")
+    if not training:
+        return (lower + upper) / 2.0
+    return np.random.default_rng(rng).uniform(lower, upper, size=z.shape)
+
+
+def rrelu(
+    z: ArrayLike,
+    lower: float = 1 / 8,
+    upper: float = 1 / 3,
+    training: bool = False,
+    rng: np.random.Generator | int | None = None,
+) -> Array:
+    """Randomised Leaky ReLU. In training each negative element gets a slope drawn from
+    ``U(lower, upper)``; in evaluation the slope is fixed at ``(lower + upper) / 2``.
+    Pass the same seed as ``rng`` to :func:`rrelu_grad` to get the matching derivative."""
+    z = as_float(z)
+    slope = _rrelu_slope(z, lower, upper, training, rng)
+    return np.where(z > 0, z, slope * z).astype(z.dtype)
+
+
+def rrelu_grad(
+    z: ArrayLike,
+    lower: float = 1 / 8,
+    upper: float = 1 / 3,
+    training: bool = False,
+    rng: np.random.Generator | int | None = None,
+) -> Array:
+    """1 for z > 0, the (mean or sampled) slope for z <= 0."""
+    z = as_float(z)
+    return _step(z, _rrelu_slope(z, lower, upper, training, rng))
+
+
+def elu(z: ArrayLike, alpha: float = 1.0) -> Array:
+    """``z`` for z > 0, ``alpha (exp(z) - 1)`` for z <= 0, with expm1 for accuracy near 0."""
+    z = as_float(z)
+    neg = alpha * np.expm1(np.minimum(z, 0.0))  # min() keeps exp from overflowing
+    return np.where(z > 0, z, neg).astype(z.dtype)
+
+
+def elu_grad(z: ArrayLike, alpha: float = 1.0) -> Array:
+    """1 for z > 0, ``alpha exp(z)`` (= ELU(z) + alpha) for z <= 0."""
+    z = as_float(z)
+    return _step(z, alpha * np.exp(np.minimum(z, 0.0)))
+
+
+def selu(z: ArrayLike) -> Array:
+    """``SELU_SCALE * elu(z, SELU_ALPHA)``: the self-normalising ELU."""
+    z = as_float(z)
+    return (SELU_SCALE * elu(z, SELU_ALPHA)).astype(z.dtype)
+
+
+def selu_grad(z: ArrayLike) -> Array:
+    """``SELU_SCALE`` for z > 0, ``SELU_SCALE * SELU_ALPHA * exp(z)`` for z <= 0."""
+    z = as_float(z)
+    return (SELU_SCALE * elu_grad(z, SELU_ALPHA)).astype(z.dtype)
+
+
+# ---------------------------------------------------------------- modern
+
+
+def softplus(z: ArrayLike) -> Array:
+    """``log(1 + exp(z))`` as ``max(z, 0) + log1p(exp(-|z|))``: no overflow, full accuracy
+    for z << 0 (``np.logaddexp`` would do too, but it warns on nan)."""
+    z = as_float(z)
+    return (np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))).astype(z.dtype)
+
+
+def softplus_grad(z: ArrayLike) -> Array:
+    """``softplus'(z) = sigmoid(z)``."""
+    return sigmoid(z)
+
+
+def gelu(z: ArrayLike) -> Array:
+    """Exact GELU ``z Phi(z)``, with ``Phi`` written through erfc so that it keeps its relative
+    accuracy for z << 0 (``1 + erf`` cancels to 0 there)."""
+    z = as_float(z)
+    zf = _no_neg_inf(z)
+    out = 0.5 * zf * special.erfc(-zf * _INV_SQRT_2)
+    return _neg_tail(z, out).astype(z.dtype)
+
+
+def gelu_grad(z: ArrayLike) -> Array:
+    """``Phi(z) + z phi(z)``."""
+    z = as_float(z)
+    cdf = 0.5 * special.erfc(-z * _INV_SQRT_2)
+    with np.errstate(over="ignore"):  # z*z overflows to inf at |z| ~ 1e154: exp(-inf) = 0
+        pdf = _INV_SQRT_2PI * np.exp(-0.5 * z * z)
+    out = cdf + _finite(z) * pdf  # z * phi(z) -> 0 at +-inf
+    return out.astype(z.dtype)
+
+
+def _gelu_tanh_inner(z: Array) -> Array:
+    # Beyond |z| = 10 the tanh is exactly +-1 in float64; clipping keeps z^3 finite.
+    zc = np.clip(z, -10.0, 10.0)
+    return _SQRT_2_OVER_PI * (zc + _GELU_TANH_CUBIC * zc**3)
+
+
+def gelu_tanh(z: ArrayLike) -> Array:
+    """The tanh approximation ``z/2 (1 + tanh(sqrt(2/pi)(z + 0.044715 z^3)))``."""
+    z = as_float(z)
+    zf = _no_neg_inf(z)
+    out = 0.5 * zf * (1.0 + np.tanh(_gelu_tanh_inner(zf)))
+    return _neg_tail(z, out).astype(z.dtype)
+
+
+def gelu_tanh_grad(z: ArrayLike) -> Array:
+    """Derivative of :func:`gelu_tanh`."""
+    z = as_float(z)
+    t = np.tanh(_gelu_tanh_inner(z))
+    zc = np.clip(z, -10.0, 10.0)
+    dinner = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_CUBIC * zc**2)
+    # sech^2 is exactly 0 where tanh saturates, so z * 0 stays 0 except at z = +-inf.
+    tail = 0.5 * _finite(z) * (1.0 - t * t) * dinner
+    return (0.5 * (1.0 + t) + tail).astype(z.dtype)
+
+
+def swish(z: ArrayLike, beta: float = 1.0) -> Array:
+    """Swish ``z sigmoid(beta z)``; SiLU is beta = 1."""
+    z = as_float(z)
+    zf = _no_neg_inf(z)
+    with np.errstate(over="ignore"):
+        bz = beta * zf
+    out = zf * sigmoid(bz)
+    return _neg_tail(z, out, 0.0 if beta > 0 else -np.inf).astype(z.dtype)
+
+
+def swish_grad(z: ArrayLike, beta: float = 1.0) -> Array:
+    """``sigmoid(beta z) + beta z sigmoid'(beta z)``."""
+    z = as_float(z)
+    with np.errstate(over="ignore"):
+        bz = beta * z
+    tail = _finite(bz) * sigmoid_grad(bz)
+    return (sigmoid(bz) + tail).astype(z.dtype)
+
+
+def mish(z: ArrayLike) -> Array:
+    """Mish ``z tanh(softplus(z))``."""
+    z = as_float(z)
+    zf = _no_neg_inf(z)
+    out = zf * np.tanh(softplus(zf))
+    return _neg_tail(z, out).astype(z.dtype)
+
+
+def mish_grad(z: ArrayLike) -> Array:
+    """``tanh(sp(z)) + z sech^2(sp(z)) sigmoid(z)`` with ``sp`` = softplus."""
+    z = as_float(z)
+    t = np.tanh(softplus(z))
+    sech2 = 1.0 - t * t
+    tail = _finite(z) * sech2 * sigmoid(z)
+    return (t + tail).astype(z.dtype)
+
+
+#: name -> (f, f') of every element-wise activation, parameters as keywords with defaults.
+ELEMENTWISE: dict[str, tuple] = {
+    name: (globals()[name], globals()[f"{name}_grad"])
+    for name in (
+        "linear sigmoid tanh relu leaky_relu prelu rrelu elu selu "
+        "gelu gelu_tanh swish mish softplus"
+    ).split()
+}

@@ -1,0 +1,39 @@
+"""Shared fixtures: paths of the repository and the assignments."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _venv_on_path():
+    # nbgrader calls alembic and jupyter by name: they live next to this interpreter.
+    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """Build the book strictly, once per test process, as `make book` does; return _build/html.
+
+    Tests that use it belong to the xdist group "book" so that one worker builds it.
+    """
+    import subprocess
+
+    proc = subprocess.run(["make", "book"], cwd=ROOT, capture_output=True, text=True)
+    log = proc.stdout + proc.stderr
+    (ROOT / "_build").mkdir(exist_ok=True)
+    (ROOT / "_build" / "test-build.log").write_text(log)
+    assert proc.returncode == 0, "the strict book build failed:\n" + log[-5000:]
+    return ROOT / "_build" / "html"

@@ -1,0 +1,67 @@
+"""The website: a strict build succeeds, every page of the table of contents is there, and
+nothing secret is published."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actbook import release
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for e in entries:
+            if "file" in e:
+                files.append(e["file"])
+            walk(e.get("sections", []))
+            walk(e.get("chapters", []))
+
+    walk(toc.get("parts", []))
+    return files
+
+
+def test_every_toc_page_is_built(built_site):
+    for f in toc_files():
+        page = built_site / (str(Path(f).with_suffix("")) + ".html")
+        assert page.exists(), f"{f} was not built"
+
+
+def test_no_solution_or_hidden_test_is_published(built_site):
+    from tests.test_assignments import SECRET_MARKERS, secret_lines
+
+    site = "\n".join(p.read_text(errors="ignore") for p in built_site.rglob("*.html"))
+    site += "\n".join(p.read_text(errors="ignore") for p in built_site.rglob("*.ipynb"))
+    for marker in SECRET_MARKERS:
+        assert marker not in site
+    assert not (built_site / "solutions").exists()
+    for aid in release.assignments():
+        leaked = [line for line in secret_lines(aid) if line in site]
+        assert not leaked, leaked[:5]
+
+
+def test_sigmoid_page_has_derivation_numbers_and_controls(built_site):
+    html = (built_site / "chapters" / "sigmoid.html").read_text()
+    assert "SymPy&#39;s derivative equals the text&#39;s form: True" in html or (
+        "SymPy's derivative equals the text's form: True" in html
+    )
+    assert re.search(r"18\.07", html), "the 18% of the text is computed on the page"
+    assert 'class="actbook-interactive"' in html and 'type="range"' in html
+    assert "widget-view+json" not in html
+    assert "&lt;Figure size" not in html, "a figure was printed instead of drawn"
+
+
+def test_exercise_page_is_shown_but_not_executed(built_site):
+    html = (built_site / "exercises" / "ps01-classic" / "ps01-classic.html").read_text()
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "raise NotImplementedError()" in text
+    assert "is not implemented yet" not in text, "the exercise was executed"
