@@ -3,6 +3,8 @@ PY      := .venv/bin/python
 VENV    := .venv/.installed
 BIN     := .venv/bin
 JOBS    ?= 2
+# Small matrix products: OpenBLAS threads only spin against each other on 2 cores.
+export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: help book book-instructor test test-fast lab exercises grade-demo bench lint format clean
 

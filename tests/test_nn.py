@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import doctest
-import time
 import warnings
 
 import numpy as np
@@ -217,14 +216,12 @@ def test_targets_are_validated():
 # ---------------------------------------------------------------- training
 
 
-def test_relu_mlp_fits_spirals_quickly_and_a_linear_one_cannot():
+def test_relu_mlp_fits_spirals_and_a_linear_one_cannot():
+    # Its speed is measured in benchmarks/, not here.
     X, y = spirals()
     model = MLP([2, 64, 64, 3], activation="relu", seed=0)
-    start = time.perf_counter()
     history = model.fit(X, y, epochs=300, lr=1.0)
-    elapsed = time.perf_counter() - start
     assert model.accuracy(X, y) > 0.95
-    assert elapsed < 2.0, f"300 epochs took {elapsed:.2f} s"
     assert len(history["loss"]) == 300 and history["loss"][-1] < 0.2 * history["loss"][0]
 
     linear = MLP([2, 64, 64, 3], activation="linear", seed=0)

@@ -23,6 +23,7 @@ COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#00
 
 FUNCTIONS = numeric.ELEMENTWISE
 
+
 def figure_png(fig: Figure, dpi: int = 110) -> bytes:
     """The figure as PNG bytes, trimmed to its content."""
     buf = io.BytesIO()

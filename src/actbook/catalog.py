@@ -1,0 +1,86 @@
+"""The catalog pages' shared pieces: which controls each activation's interactive figure
+has, what it is compared with, and the property table of the catalog index.
+
+One definition per activation, used by its page and by the tests that move every slider.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from . import properties
+from .plotting import TITLES
+from .widgets import InteractiveFigure, Slider, activation_explorer
+
+#: name -> the sliders of its interactive figure (the first is the static site's control).
+SLIDERS: dict[str, list[Slider]] = {
+    "linear": [Slider("m", "m", -2.0, 2.0, 0.1, 1.0)],
+    "sigmoid": [],
+    "tanh": [],
+    "relu": [],
+    "leaky_relu": [Slider("alpha", "α", 0.0, 1.0, 0.01, 0.01)],
+    "prelu": [Slider("alpha", "α", 0.0, 1.0, 0.05, 0.25)],
+    "rrelu": [
+        # Disjoint ranges: lower <= upper whatever the student does.
+        Slider("lower", "lower", 0.0, 1 / 3, 1 / 24, 1 / 8),
+        Slider("upper", "upper", 1 / 3, 1.0, 1 / 24, 1 / 3),
+    ],
+    "elu": [Slider("alpha", "α", 0.1, 2.0, 0.1, 1.0)],
+    "selu": [],
+    "gelu": [],
+    "gelu_tanh": [],
+    "swish": [Slider("beta", "β", 0.1, 10.0, 0.1, 1.0)],
+    "mish": [],
+    "softplus": [],
+}
+
+#: name -> the activations drawn dashed beside it.
+OVERLAY: dict[str, list[str]] = {
+    "linear": ["relu"],
+    "sigmoid": ["tanh"],
+    "tanh": ["sigmoid"],
+    "relu": ["leaky_relu"],
+    "leaky_relu": ["relu"],
+    "prelu": ["relu"],
+    "rrelu": ["leaky_relu"],
+    "elu": ["relu", "selu"],
+    "selu": ["elu"],
+    "gelu": ["relu", "swish"],
+    "gelu_tanh": ["gelu"],
+    "swish": ["relu", "gelu"],
+    "mish": ["swish", "relu"],
+    "softplus": ["relu"],
+}
+
+
+def explorer(name: str, **kwargs) -> InteractiveFigure:
+    """The interactive figure of ``name``'s page."""
+    return activation_explorer(name, SLIDERS[name], OVERLAY[name], **kwargs)
+
+
+def _fmt(x) -> str:
+    if x in (sp.oo, -sp.oo):
+        return r"$+\infty$" if x == sp.oo else r"$-\infty$"
+    return f"{float(x):.4g}"
+
+
+def property_table(names: list[str]) -> str:
+    """A Markdown table of every property of ``names``, computed by :mod:`actbook.properties`."""
+    head = (
+        "| activation | range | max f′ (at z) | E[f(Z)], Z~N(0,1) | monotonic | smoothness at 0 "
+        "| minimum (at z) |\n|---|---|---|---|---|---|---|"
+    )
+    rows = [head]
+    for name in names:
+        s = properties.summary(name)
+        lo, hi = s.range
+        closed = "[" if s.minimum is not None or lo == 0 and name == "relu" else "("
+        rng = f"{closed}{_fmt(lo)}, {_fmt(hi)})"
+        peak = f"{s.peak[1]:.4g} ({s.peak[0]:.3g})"
+        low = "none" if s.minimum is None else f"{s.minimum[1]:.4g} ({s.minimum[0]:.4g})"
+        smooth = s.smoothness.replace("C^inf", "C^∞")
+        rows.append(
+            f"| {TITLES[name]} | {rng} | {peak} | {s.mean:.3g} | {'yes' if s.monotonic else 'no'} "
+            f"| {smooth} | {low} |"
+        )
+    return "\n".join(rows)
