@@ -22,9 +22,10 @@ from scipy import special
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
-_SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
-_INV_SQRT_2 = 1.0 / np.sqrt(2.0)
-_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+# Python floats, not NumPy scalars: a float64 scalar would promote float32 arrays (NEP 50).
+_SQRT_2_OVER_PI = float(np.sqrt(2.0 / np.pi))
+_INV_SQRT_2 = float(1.0 / np.sqrt(2.0))
+_INV_SQRT_2PI = float(1.0 / np.sqrt(2.0 * np.pi))
 _GELU_TANH_CUBIC = 0.044715
 
 Array = NDArray[np.floating]
@@ -76,20 +77,25 @@ def as_float(z: ArrayLike) -> Array:
     return a
 
 
-def _no_neg_inf(z: Array) -> Array:
-    """``z`` with -inf replaced by 0, for functions of the form ``z * g(z)`` with g -> 0 at
-    -inf: computing them at -inf would give ``-inf * 0 = nan`` (and a warning)."""
-    return np.where(np.isneginf(z), np.asarray(0.0, dtype=z.dtype), z)
+def _limits_at_infinity(
+    z: Array, out: ArrayLike, neg: float | None = None, pos: float | None = None
+) -> Array:
+    """Put a function's limits where z = -inf (``neg``) and z = +inf (``pos``).
 
-
-def _finite(z: Array) -> Array:
-    """``z`` with +-inf replaced by 0: for tails ``z * g(z)`` whose limit at +-inf is 0."""
-    return np.where(np.isinf(z), np.asarray(0.0, dtype=z.dtype), z)
-
-
-def _neg_tail(z: Array, out: Array, limit: float = 0.0) -> Array:
-    """Put the limit of the function at z = -inf."""
-    return np.where(np.isneginf(z), np.asarray(limit, dtype=out.dtype), out)
+    Functions of the form ``z * g(z)`` with ``g -> 0`` evaluate to ``inf * 0 = nan`` there;
+    callers compute them under ``np.errstate(invalid="ignore")`` and fix the infinities here,
+    which costs one extra pass only when an infinity is present.
+    """
+    out = np.asarray(out)
+    inf = np.isinf(z)
+    if not inf.any():
+        return out
+    out = out.copy()
+    if neg is not None:
+        out[inf & (z < 0)] = neg
+    if pos is not None:
+        out[inf & (z > 0)] = pos
+    return out
 
 
 # ---------------------------------------------------------------- classic
@@ -99,13 +105,13 @@ def linear(z: ArrayLike, m: float = 1.0) -> Array:
     """The linear activation ``f(z) = m z``."""
     z = as_float(z)
     with np.errstate(over="ignore"):  # m * 1e308 is inf, as in IEEE arithmetic
-        return (m * z).astype(z.dtype)
+        return (m * z).astype(z.dtype, copy=False)
 
 
 def linear_grad(z: ArrayLike, m: float = 1.0) -> Array:
     """``f'(z) = m`` everywhere (NaN where z is NaN)."""
     z = as_float(z)
-    return np.where(np.isnan(z), z, np.asarray(m, dtype=z.dtype)).astype(z.dtype)
+    return np.where(np.isnan(z), z, np.asarray(m, dtype=z.dtype)).astype(z.dtype, copy=False)
 
 
 def sigmoid(z: ArrayLike) -> Array:
@@ -115,18 +121,18 @@ def sigmoid(z: ArrayLike) -> Array:
     (0.0, 1.0)
     """
     z = as_float(z)
-    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype)
+    return special.expit(z)  # stable for every input, no warning, keeps float32
 
 
 def sigmoid_grad(z: ArrayLike) -> Array:
-    """``sigma'(z) = sigma(z)(1 - sigma(z))``, written as ``e / (1 + e)^2`` with ``e = exp(-|z|)``.
+    """``sigma'(z) = sigma(z)(1 - sigma(z))``, written as ``e / (1 + e)^2``, ``e = exp(-|z|)``.
 
-    The product form loses all digits for z > 37 (sigma rounds to 1); this one does not.
+    ``1 - sigma(z)`` rounds to 0 for z > 37 and the product form loses every digit there;
+    this form keeps them, and it is the fastest stable one (benchmarks/forms.py).
     """
     z = as_float(z)
     e = np.exp(-np.abs(z))
-    return (e / (1.0 + e) ** 2).astype(z.dtype)
+    return (e / (1.0 + e) ** 2).astype(z.dtype, copy=False)
 
 
 def tanh(z: ArrayLike) -> Array:
@@ -139,7 +145,7 @@ def tanh_grad(z: ArrayLike) -> Array:
     """``1 - tanh^2(z)`` as ``4e / (1 + e)^2``, ``e = exp(-2|z|)``: it keeps its digits."""
     z = as_float(z)
     e = np.exp(-2.0 * np.minimum(np.abs(z), 400.0))  # 2|z| would overflow at 1e308
-    return (4.0 * e / (1.0 + e) ** 2).astype(z.dtype)
+    return (4.0 * e / (1.0 + e) ** 2).astype(z.dtype, copy=False)
 
 
 # ---------------------------------------------------------------- softmax
@@ -191,13 +197,13 @@ def softmax_jacobian(z: ArrayLike) -> Array:
 def relu(z: ArrayLike) -> Array:
     """``max(0, z)``; NaN propagates."""
     z = as_float(z)
-    return np.maximum(z, 0.0).astype(z.dtype)
+    return np.maximum(z, 0.0).astype(z.dtype, copy=False)
 
 
 def _step(z: Array, left: ArrayLike, right: ArrayLike = 1.0) -> Array:
     """The derivative of a two-piece linear function: ``right`` for z > 0, ``left`` for z <= 0."""
     out = np.where(z > 0, right, left)
-    return np.where(np.isnan(z), z, out).astype(z.dtype)
+    return np.where(np.isnan(z), z, out).astype(z.dtype, copy=False)
 
 
 def relu_grad(z: ArrayLike) -> Array:
@@ -209,7 +215,14 @@ def leaky_relu(z: ArrayLike, alpha: float = 0.01) -> Array:
     """``z`` for z > 0, ``alpha z`` for z <= 0 (PyTorch's default alpha = 0.01)."""
     z = as_float(z)
     with np.errstate(over="ignore"):
-        return np.where(z > 0, z, alpha * z).astype(z.dtype)
+        az = alpha * z
+        # max(z, az) is the same function for 0 <= alpha <= 1 (min for alpha > 1), and about
+        # three times faster than np.where; both propagate nan.
+        if 0 <= alpha <= 1:
+            return np.maximum(z, az).astype(z.dtype, copy=False)
+        if alpha > 1:
+            return np.minimum(z, az).astype(z.dtype, copy=False)
+        return np.where(z > 0, z, az).astype(z.dtype, copy=False)
 
 
 def leaky_relu_grad(z: ArrayLike, alpha: float = 0.01) -> Array:
@@ -221,7 +234,7 @@ def prelu(z: ArrayLike, alpha: ArrayLike) -> Array:
     """Parametric ReLU: a Leaky ReLU whose slope ``alpha`` (scalar or broadcastable) is learned."""
     z = as_float(z)
     with np.errstate(over="ignore"):
-        return np.where(z > 0, z, np.asarray(alpha) * z).astype(z.dtype)
+        return np.where(z > 0, z, np.asarray(alpha) * z).astype(z.dtype, copy=False)
 
 
 def prelu_grad(z: ArrayLike, alpha: ArrayLike) -> Array:
@@ -252,7 +265,7 @@ def rrelu(
     Pass the same seed as ``rng`` to :func:`rrelu_grad` to get the matching derivative."""
     z = as_float(z)
     slope = _rrelu_slope(z, lower, upper, training, rng)
-    return np.where(z > 0, z, slope * z).astype(z.dtype)
+    return np.where(z > 0, z, slope * z).astype(z.dtype, copy=False)
 
 
 def rrelu_grad(
@@ -271,7 +284,7 @@ def elu(z: ArrayLike, alpha: float = 1.0) -> Array:
     """``z`` for z > 0, ``alpha (exp(z) - 1)`` for z <= 0, with expm1 for accuracy near 0."""
     z = as_float(z)
     neg = alpha * np.expm1(np.minimum(z, 0.0))  # min() keeps exp from overflowing
-    return np.where(z > 0, z, neg).astype(z.dtype)
+    return np.where(z > 0, z, neg).astype(z.dtype, copy=False)
 
 
 def elu_grad(z: ArrayLike, alpha: float = 1.0) -> Array:
@@ -283,13 +296,13 @@ def elu_grad(z: ArrayLike, alpha: float = 1.0) -> Array:
 def selu(z: ArrayLike) -> Array:
     """``SELU_SCALE * elu(z, SELU_ALPHA)``: the self-normalising ELU."""
     z = as_float(z)
-    return (SELU_SCALE * elu(z, SELU_ALPHA)).astype(z.dtype)
+    return (SELU_SCALE * elu(z, SELU_ALPHA)).astype(z.dtype, copy=False)
 
 
 def selu_grad(z: ArrayLike) -> Array:
     """``SELU_SCALE`` for z > 0, ``SELU_SCALE * SELU_ALPHA * exp(z)`` for z <= 0."""
     z = as_float(z)
-    return (SELU_SCALE * elu_grad(z, SELU_ALPHA)).astype(z.dtype)
+    return (SELU_SCALE * elu_grad(z, SELU_ALPHA)).astype(z.dtype, copy=False)
 
 
 # ---------------------------------------------------------------- modern
@@ -299,7 +312,7 @@ def softplus(z: ArrayLike) -> Array:
     """``log(1 + exp(z))`` as ``max(z, 0) + log1p(exp(-|z|))``: no overflow, full accuracy
     for z << 0 (``np.logaddexp`` would do too, but it warns on nan)."""
     z = as_float(z)
-    return (np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))).astype(z.dtype)
+    return (np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))).astype(z.dtype, copy=False)
 
 
 def softplus_grad(z: ArrayLike) -> Array:
@@ -311,19 +324,17 @@ def gelu(z: ArrayLike) -> Array:
     """Exact GELU ``z Phi(z)``, with ``Phi`` written through erfc so that it keeps its relative
     accuracy for z << 0 (``1 + erf`` cancels to 0 there)."""
     z = as_float(z)
-    zf = _no_neg_inf(z)
-    out = 0.5 * zf * special.erfc(-zf * _INV_SQRT_2)
-    return _neg_tail(z, out).astype(z.dtype)
+    with np.errstate(invalid="ignore"):
+        out = 0.5 * z * special.erfc(-z * _INV_SQRT_2)
+    return _limits_at_infinity(z, out, neg=0.0).astype(z.dtype, copy=False)
 
 
 def gelu_grad(z: ArrayLike) -> Array:
     """``Phi(z) + z phi(z)``."""
     z = as_float(z)
-    cdf = 0.5 * special.erfc(-z * _INV_SQRT_2)
-    with np.errstate(over="ignore"):  # z*z overflows to inf at |z| ~ 1e154: exp(-inf) = 0
-        pdf = _INV_SQRT_2PI * np.exp(-0.5 * z * z)
-    out = cdf + _finite(z) * pdf  # z * phi(z) -> 0 at +-inf
-    return out.astype(z.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):  # z*z is inf past 1e154: exp(-inf) = 0
+        out = 0.5 * special.erfc(-z * _INV_SQRT_2) + z * _INV_SQRT_2PI * np.exp(-0.5 * z * z)
+    return _limits_at_infinity(z, out, neg=0.0, pos=1.0).astype(z.dtype, copy=False)
 
 
 def _gelu_tanh_inner(z: Array) -> Array:
@@ -335,9 +346,9 @@ def _gelu_tanh_inner(z: Array) -> Array:
 def gelu_tanh(z: ArrayLike) -> Array:
     """The tanh approximation ``z/2 (1 + tanh(sqrt(2/pi)(z + 0.044715 z^3)))``."""
     z = as_float(z)
-    zf = _no_neg_inf(z)
-    out = 0.5 * zf * (1.0 + np.tanh(_gelu_tanh_inner(zf)))
-    return _neg_tail(z, out).astype(z.dtype)
+    with np.errstate(invalid="ignore"):
+        out = 0.5 * z * (1.0 + np.tanh(_gelu_tanh_inner(z)))
+    return _limits_at_infinity(z, out, neg=0.0).astype(z.dtype, copy=False)
 
 
 def gelu_tanh_grad(z: ArrayLike) -> Array:
@@ -346,45 +357,45 @@ def gelu_tanh_grad(z: ArrayLike) -> Array:
     t = np.tanh(_gelu_tanh_inner(z))
     zc = np.clip(z, -10.0, 10.0)
     dinner = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_CUBIC * zc**2)
-    # sech^2 is exactly 0 where tanh saturates, so z * 0 stays 0 except at z = +-inf.
-    tail = 0.5 * _finite(z) * (1.0 - t * t) * dinner
-    return (0.5 * (1.0 + t) + tail).astype(z.dtype)
+    with np.errstate(invalid="ignore"):
+        out = 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * dinner
+    return _limits_at_infinity(z, out, neg=0.0, pos=1.0).astype(z.dtype, copy=False)
 
 
 def swish(z: ArrayLike, beta: float = 1.0) -> Array:
     """Swish ``z sigmoid(beta z)``; SiLU is beta = 1."""
     z = as_float(z)
-    zf = _no_neg_inf(z)
-    with np.errstate(over="ignore"):
-        bz = beta * zf
-    out = zf * sigmoid(bz)
-    return _neg_tail(z, out, 0.0 if beta > 0 else -np.inf).astype(z.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = z * special.expit(beta * z)
+    if beta > 0:
+        out = _limits_at_infinity(z, out, neg=0.0)
+    return np.asarray(out).astype(z.dtype, copy=False)
 
 
 def swish_grad(z: ArrayLike, beta: float = 1.0) -> Array:
     """``sigmoid(beta z) + beta z sigmoid'(beta z)``."""
     z = as_float(z)
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         bz = beta * z
-    tail = _finite(bz) * sigmoid_grad(bz)
-    return (sigmoid(bz) + tail).astype(z.dtype)
+        out = special.expit(bz) + bz * sigmoid_grad(bz)
+    return _limits_at_infinity(bz, out, neg=0.0, pos=1.0).astype(z.dtype, copy=False)
 
 
 def mish(z: ArrayLike) -> Array:
     """Mish ``z tanh(softplus(z))``."""
     z = as_float(z)
-    zf = _no_neg_inf(z)
-    out = zf * np.tanh(softplus(zf))
-    return _neg_tail(z, out).astype(z.dtype)
+    with np.errstate(invalid="ignore"):
+        out = z * np.tanh(softplus(z))
+    return _limits_at_infinity(z, out, neg=0.0).astype(z.dtype, copy=False)
 
 
 def mish_grad(z: ArrayLike) -> Array:
     """``tanh(sp(z)) + z sech^2(sp(z)) sigmoid(z)`` with ``sp`` = softplus."""
     z = as_float(z)
     t = np.tanh(softplus(z))
-    sech2 = 1.0 - t * t
-    tail = _finite(z) * sech2 * sigmoid(z)
-    return (t + tail).astype(z.dtype)
+    with np.errstate(invalid="ignore"):
+        out = t + z * (1.0 - t * t) * special.expit(z)
+    return _limits_at_infinity(z, out, neg=0.0, pos=1.0).astype(z.dtype, copy=False)
 
 
 #: name -> (f, f') of every element-wise activation, parameters as keywords with defaults.
