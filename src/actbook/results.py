@@ -1,0 +1,78 @@
+"""Read benchmarks/results.json (written by `make bench`) and render its tables for the book.
+
+The book never times anything while it builds: it shows the last measured results, with
+the machine and date they were measured on.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / "results.json"
+
+
+def load(path: Path = RESULTS) -> dict:
+    """The results, or an empty dict when `make bench` has never run."""
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def cost_ratio(results: dict, name: str, dtype: str = "float32", size: str = "1e+07") -> float:
+    """The measured time of ``name`` (e.g. "sigmoid" or "sigmoid_grad") as a multiple of ReLU."""
+    return results["activation_cost"]["sizes"][f"{size}/{dtype}"]["ratio"][name]
+
+
+def cost_table(results: dict, names: list[str], size: str = "1e+07") -> str:
+    """Markdown: f and f' cost as a ratio to ReLU, float32 and float64."""
+    head = "| activation | f, float32 | f, float64 | f′, float32 | f′, float64 |"
+    rows = [head, "|---|---|---|---|---|"]
+    for n in names:
+        cells = [
+            f"{cost_ratio(results, key, dt, size):.1f}×"
+            for key in (n, f"{n}_grad")
+            for dt in ("float32", "float64")
+        ]
+        rows.append(f"| {n} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def layer_table(results: dict) -> str:
+    """Markdown: the activation's share of a dense layer act(X @ W) and the layer's cost."""
+    dl = results["activation_cost"]["dense_layer"]
+    names = list(dl["float32"]["share_of_layer"])
+    rows = [
+        "| activation | share of layer, float32 | layer time ÷ ReLU layer, float32 "
+        "| share, float64 | layer ÷ ReLU, float64 |",
+        "|---|---|---|---|---|",
+    ]
+    for n in names:
+        a, b = dl["float32"], dl["float64"]
+        rows.append(
+            f"| {n} | {a['share_of_layer'][n]:.1%} | {a['layer_ratio_to_relu'][n]:.2f} "
+            f"| {b['share_of_layer'][n]:.1%} | {b['layer_ratio_to_relu'][n]:.2f} |"
+        )
+    return "\n".join(rows)
+
+
+def forms_table(results: dict) -> str:
+    """Markdown: every form of each function, its speed relative to the fastest, its error."""
+    rows = [
+        "| function | form | time ÷ fastest | max relative error | warns at ±1e308/±inf |",
+        "|---|---|---|---|---|",
+    ]
+    for name, forms in results["forms"].items():
+        for form, v in forms.items():
+            label = "**actbook**" if form == "actbook" else f"`{form}`"
+            rows.append(
+                f"| {name} | {label} | {v['time_ratio_to_fastest']:.2f} "
+                f"| {v['max_rel_error']:.1e} | {'yes' if v['warns'] else 'no'} |"
+            )
+    return "\n".join(rows)
+
+
+def fastest_stable_ratio(results: dict, name: str) -> float:
+    """actbook's time over the fastest form that neither warns nor loses accuracy."""
+    forms = results["forms"][name]
+    stable = [v for v in forms.values() if not v["warns"] and v["max_rel_error"] < 1e-12]
+    best = min(v["time_ratio_to_fastest"] for v in stable)
+    return forms["actbook"]["time_ratio_to_fastest"] / best
