@@ -64,6 +64,26 @@ def _fmt(x) -> str:
     return f"{float(x):.4g}"
 
 
+def _where_peak(name: str, peak: tuple[float, float]) -> str:
+    """Where f' is largest: a point, or "z > 0" / "every z" when it is flat there."""
+    import numpy as np
+
+    from .numeric import ELEMENTWISE
+
+    g = ELEMENTWISE[name][1]
+    kw = {"alpha": 0.25} if name == "prelu" else {}
+    at, top = peak
+    flat_right = np.allclose(g(np.array([0.5, 3.0, 9.0]), **kw), top, rtol=1e-12)
+    flat_left = np.allclose(g(np.array([-9.0, -3.0, -0.5]), **kw), top, rtol=1e-12)
+    if flat_right and flat_left:
+        return "every z"
+    if flat_right:
+        return "z > 0"
+    if abs(at) >= 9.99:  # at the edge of the search grid: a supremum, approached, not reached
+        return "sup, z → +∞" if at > 0 else "sup, z → −∞"
+    return f"z = {at:.3g}" if abs(at) > 1e-6 else "z = 0"
+
+
 def property_table(names: list[str]) -> str:
     """A Markdown table of every property of ``names``, computed by :mod:`actbook.properties`."""
     head = (
@@ -76,7 +96,7 @@ def property_table(names: list[str]) -> str:
         lo, hi = s.range
         closed = "[" if s.minimum is not None or lo == 0 and name == "relu" else "("
         rng = f"{closed}{_fmt(lo)}, {_fmt(hi)})"
-        peak = f"{s.peak[1]:.4g} ({s.peak[0]:.3g})"
+        peak = f"{s.peak[1]:.4g} ({_where_peak(name, s.peak)})"
         low = "none" if s.minimum is None else f"{s.minimum[1]:.4g} ({s.minimum[0]:.4g})"
         smooth = s.smoothness.replace("C^inf", "C^∞")
         rows.append(
