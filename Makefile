@@ -54,7 +54,7 @@ exercises: $(VENV)
 	$(PY) -m actbook.release
 
 lab: $(VENV)
-	$(BIN)/jupyter lab --notebook-dir=exercises
+	$(BIN)/jupyter lab --notebook-dir=exercises $(if $(filter 0,$(shell id -u)),--allow-root)
 
 grade-demo: $(VENV)
 	$(PY) -m actbook.grading_demo

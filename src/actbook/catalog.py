@@ -98,7 +98,7 @@ def property_table(names: list[str]) -> str:
         rng = f"{closed}{_fmt(lo)}, {_fmt(hi)})"
         peak = f"{s.peak[1]:.4g} ({_where_peak(name, s.peak)})"
         low = "none" if s.minimum is None else f"{s.minimum[1]:.4g} ({s.minimum[0]:.4g})"
-        smooth = s.smoothness.replace("C^inf", "C^∞")
+        smooth = "$" + s.smoothness.replace("inf", r"\infty").replace("+", "{+}") + "$"
         rows.append(
             f"| {TITLES[name]} | {rng} | {peak} | {s.mean:.3g} | {'yes' if s.monotonic else 'no'} "
             f"| {smooth} | {low} |"

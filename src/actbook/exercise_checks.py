@@ -16,8 +16,17 @@ import numpy as np
 __all__ = ["call", "expect_close", "expect_shape", "expect_float", "not_borrowed", "unchanged"]
 
 
+def _show(a) -> str:
+    """A short description of an argument for a message: small values in full, else a shape."""
+    arr = np.asarray(a) if isinstance(a, (list, tuple, np.ndarray)) else None
+    if arr is not None and arr.size > 6:
+        return f"<array of shape {arr.shape}>"
+    return repr(a)
+
+
 def call(func, *args, **kwargs):
     """Call ``func`` with every warning turned into an error (overflow is a bug here)."""
+    __tracebackhide__ = True  # IPython shows the student's frame, not this helper's
     name = getattr(func, "__name__", "the function")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -25,7 +34,7 @@ def call(func, *args, **kwargs):
             try:
                 return func(*args, **kwargs)
             except (FloatingPointError, RuntimeWarning) as e:
-                shown = ", ".join(repr(a) for a in args)
+                shown = ", ".join(_show(a) for a in args)
                 raise AssertionError(
                     f"{name}({shown}) raised a floating-point warning: {e}. "
                     "Rewrite it so that no exp/divide can overflow or divide by zero."
@@ -36,6 +45,7 @@ def call(func, *args, **kwargs):
 
 def expect_close(got, expected, what: str, rtol: float = 1e-7, atol: float = 1e-12) -> None:
     """``got`` equals ``expected`` within tolerance, nan where nan, same shape."""
+    __tracebackhide__ = True
     got_a = np.asarray(got, dtype=float)
     exp_a = np.asarray(expected, dtype=float)
     if got_a.shape != exp_a.shape:
@@ -50,11 +60,13 @@ def expect_close(got, expected, what: str, rtol: float = 1e-7, atol: float = 1e-
 
 
 def expect_shape(got, shape: tuple, what: str) -> None:
+    __tracebackhide__ = True
     if np.shape(got) != tuple(shape):
         raise AssertionError(f"{what}: expected shape {tuple(shape)}, got {np.shape(got)}")
 
 
 def expect_float(got, what: str) -> None:
+    __tracebackhide__ = True
     kind = np.asarray(got).dtype.kind
     if kind != "f":
         raise AssertionError(f"{what}: expected a float result, got dtype {np.asarray(got).dtype}")
@@ -62,6 +74,7 @@ def expect_float(got, what: str) -> None:
 
 def unchanged(func, z, *args, **kwargs):
     """Call ``func`` and check that it left its input array unmodified."""
+    __tracebackhide__ = True
     before = np.array(z, copy=True)
     out = call(func, z, *args, **kwargs)
     if not np.array_equal(before, z, equal_nan=True):
@@ -71,6 +84,7 @@ def unchanged(func, z, *args, **kwargs):
 
 def not_borrowed(func) -> None:
     """The answer is the student's own code, not a call into the course library."""
+    __tracebackhide__ = True
     if "actbook" in sys.modules or func.__module__ != "__main__":
         raise AssertionError(
             f"{func.__name__} must be written in this notebook, not imported "
@@ -109,4 +123,5 @@ def plot_against(func, grad, name: str, zlim: tuple[float, float] = (-5.0, 5.0))
         ax.set(title=f"{name}: {label}(z)", xlabel="z")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize="small")
+    plt.close(fig)  # returned, so shown once; an open pyplot figure would be shown twice
     return fig

@@ -1,0 +1,1 @@
+"""Plausible wrong answers to the exercises, one module per assignment (see run.py)."""

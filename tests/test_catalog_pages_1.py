@@ -1,0 +1,200 @@
+"""Catalog pages, part 1 (linear, softmax, tanh, ReLU, Leaky ReLU / PReLU / RReLU, the index).
+
+Every control of their interactive figures changes the image, live and on the static site;
+the softmax temperature module behaves as the page says; and the pages' prose links its
+exercise, glues what it cites and types no computed number.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from actbook import catalog, softmax_plots
+from actbook.widgets import InteractiveFigure
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = ROOT / "chapters"
+
+#: activation -> its page (the Leaky ReLU page holds its two variants).
+EXPLORERS = {
+    "linear": "linear",
+    "tanh": "tanh",
+    "relu": "relu",
+    "leaky_relu": "leaky_relu",
+    "prelu": "leaky_relu",
+    "rrelu": "leaky_relu",
+}
+
+#: page -> the exercise that implements it.
+EXERCISE = {
+    "linear": "ps01-classic",
+    "tanh": "ps01-classic",
+    "softmax": "ps02-softmax",
+    "relu": "ps03-relu-family",
+    "leaky_relu": "ps03-relu-family",
+}
+
+
+def frames_of(html: str) -> list[str]:
+    return re.findall(r'<img src="data:image/png;base64,([^"]+)"', html)
+
+
+def figures() -> dict[str, callable]:
+    factories = {name: (lambda n=name: catalog.explorer(n)) for name in EXPLORERS}
+    factories["softmax-temperature"] = softmax_plots.temperature_explorer
+    return factories
+
+
+FIGURES = figures()
+
+
+def moved(value: float, lo: float, hi: float) -> float:
+    """A value of the slider's range far from the current one."""
+    return hi if value - lo < hi - value else lo
+
+
+# ---------------------------------------------------------------- interactive figures
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_live_slider_changes_the_image(name):
+    fx: InteractiveFigure = FIGURES[name]()
+    fx.widget()
+    assert fx.sliders, f"{name}: no slider"
+    for s in fx.sliders:
+        control = fx._controls[s.name]
+        before = fx._image.value
+        control.value = moved(control.value, control.min, control.max)  # a student's drag
+        assert fx._image.value != before, f"{name}: moving {s.label} left the image unchanged"
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_static_control_has_distinct_frames(name):
+    html = FIGURES[name]().static_html()
+    frames = frames_of(html)
+    assert len(frames) >= 5
+    assert len(set(frames)) == len(frames), f"{name}: two frames are identical (a dead control)"
+    assert html.count("<img") - html.count(" hidden") == 1, "exactly one frame is visible"
+
+
+def test_explorers_use_the_parameter_sliders_of_the_catalog():
+    assert [s.name for s in catalog.explorer("linear").sliders] == ["m", "probe"]
+    assert [s.name for s in catalog.explorer("rrelu").sliders] == ["lower", "upper", "probe"]
+    assert [s.name for s in softmax_plots.temperature_explorer().sliders] == ["T"]
+
+
+# ---------------------------------------------------------------- softmax_plots
+
+
+def test_entropy_increases_with_temperature():
+    ts = np.linspace(0.05, 20, 200)
+    h = np.array(
+        [softmax_plots.entropy(softmax_plots.softmax_t(softmax_plots.LOGITS, t)) for t in ts]
+    )
+    assert np.all(np.diff(h) > 0)
+    k = len(softmax_plots.LOGITS)
+    assert h[0] < 0.01 and np.log(k) - h[-1] < 0.01  # one-hot at T -> 0, uniform at T -> oo
+
+
+def test_temperature_bars_are_the_distribution_and_sum_to_one():
+    plot = softmax_plots.TemperaturePlot()
+    for t in (0.1, 0.7, 1.0, 3.0, 5.0):
+        plot.update(T=t)
+        heights = np.array([bar.get_height() for bar in plot.bars])
+        np.testing.assert_allclose(heights.sum(), 1.0, rtol=1e-12)
+        np.testing.assert_allclose(heights, softmax_plots.softmax_t(plot.logits, t))
+        assert plot.labels[0].get_text() == f"{heights[0]:.2f}"
+        assert plot.dot.get_xdata()[0] == t
+    assert plot.bars[0].get_height() == heights.max()  # the largest logit keeps the largest bar
+
+
+def test_softmax_t_and_entropy_edge_cases():
+    np.testing.assert_allclose(softmax_plots.softmax_t([1000.0, 0.0], 1e-3), [1.0, 0.0])
+    np.testing.assert_allclose(softmax_plots.entropy([0.25] * 4), np.log(4))
+    assert softmax_plots.entropy([1.0, 0.0, 0.0]) == 0.0  # 0 log 0 = 0, and no warning
+    with pytest.raises(ValueError, match="positive"):
+        softmax_plots.softmax_t([1.0, 2.0], 0.0)
+
+
+def test_static_softmax_figure_outputs_sum_to_one_and_jacobian_columns_to_zero():
+    fig = softmax_plots.plot_softmax()
+    ax_s, ax_j = fig.axes
+    outputs = [ln.get_ydata() for ln in ax_s.get_lines() if ln.get_label().startswith("$s_")]
+    assert len(outputs) == 3
+    np.testing.assert_allclose(np.sum(outputs, axis=0), 1.0)
+    (col_sum,) = [ln.get_ydata() for ln in ax_j.get_lines() if ln.get_label() == "column sum"]
+    assert np.max(np.abs(col_sum)) < 1e-15
+
+
+# ---------------------------------------------------------------- the pages' markdown
+
+
+def prose(md: str) -> str:
+    """The page's text without its code cells, math, inline code and glue roles."""
+    md = re.sub(r"```.*?```", "", md, flags=re.S)
+    md = re.sub(r"\$\$.*?\$\$", "", md, flags=re.S)
+    md = re.sub(r"\$[^$\n]+\$", "", md)
+    md = re.sub(r"\{glue:[a-z]+\}`[^`]+`", "", md)
+    return re.sub(r"`[^`\n]+`", "", md)
+
+
+def code_cells(md: str) -> list[str]:
+    return re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", md, flags=re.S)
+
+
+PAGES = [*EXERCISE, "catalog"]
+
+
+@pytest.mark.parametrize("page", EXERCISE)
+def test_page_links_its_exercise(page):
+    md = (CHAPTERS / f"{page}.md").read_text()
+    ex = EXERCISE[page]
+    assert f"](../exercises/{ex}/{ex}.ipynb)" in md
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_types_no_computed_number(page):
+    text = prose((CHAPTERS / f"{page}.md").read_text())
+    typed = re.findall(r"\d+\.\d{3,}|\d+\.\d+%|\d\.?\d*e[-+]?\d+", text)
+    assert not typed, f"{page}: numbers typed in the prose instead of glued: {typed}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_glued_name_is_glued_by_the_page(page):
+    md = (CHAPTERS / f"{page}.md").read_text()
+    used = set(re.findall(r"\{glue:[a-z]+\}`([A-Za-z0-9_]+)", md))
+    code = "\n".join(code_cells(md))
+    for cell in code_cells(md):
+        ast.parse("\n".join(ln for ln in cell.splitlines() if not ln.startswith(":")))
+    glued = set(re.findall(r'glue\("([A-Za-z0-9_]+)"', code))
+    # f-string names, e.g. glue(f"acc_{act}_{-bias:g}", ...) -> a pattern acc_.*_.*
+    patterns = [
+        re.sub(r"\\\{[^}]*\\\}", ".*", re.escape(p)) for p in re.findall(r'glue\(f"([^"]+)"', code)
+    ]
+    missing = {n for n in used - glued if not any(re.fullmatch(p, n) for p in patterns)}
+    assert not missing, f"{page}: glue names used in the text but never glued: {missing}"
+    assert used, f"{page}: no glued number at all"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_figure_cell_has_caption_name_and_alt(page):
+    md = (CHAPTERS / f"{page}.md").read_text()
+    for cell in code_cells(md):
+        if "plot_activation(" in cell or "plot_softmax(" in cell or "gallery(" in cell:
+            for key in (":    caption:", ":    name:", ":    alt:"):
+                assert key in cell, f"{page}: a figure cell lacks {key.strip(': ')}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_glue_role_has_a_valid_format(page):
+    md = (CHAPTERS / f"{page}.md").read_text()
+    for role in re.findall(r"\{glue:text\}`([^`]+)`", md):
+        name, _, spec = role.partition(":")
+        assert re.fullmatch(r"[A-Za-z0-9_]+", name), f"{page}: bad glue name in {role!r}"
+        if spec:
+            format(1.5, spec)  # raises ValueError on a malformed spec such as ".0f}"
