@@ -24,9 +24,9 @@ $(VENV): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-# jupyter-cache keys a notebook on its own text only: when actbook changes, every chapter
-# must run again, so the cache is dropped.
-_build/.actbook-stamp: $(wildcard src/actbook/*.py)
+# jupyter-cache keys a notebook on its own text only: when actbook or the measured results
+# change, every chapter must run again, so the cache is dropped.
+_build/.actbook-stamp: $(wildcard src/actbook/*.py) benchmarks/results.json
 	rm -rf _build/.jupyter_cache
 	mkdir -p _build && touch $@
 
