@@ -10,6 +10,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 
 help:
 	@echo "make book       build the website into _build/html (strict: any warning fails)"
+	@echo "make book-instructor  the book WITH solutions into _build/instructor/html (staff only)"
 	@echo "make test       run the whole test suite (fast and slow: book build, browser)"
 	@echo "make test-fast  the fast tests only"
 	@echo "make lab        JupyterLab on the exercises, with nbgrader and widgets"
