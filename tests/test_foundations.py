@@ -12,19 +12,18 @@ from matplotlib.figure import Figure
 
 from actbook import boundaries as bd
 from actbook import gradient_plots as gp
-from actbook.controls import Choice, ChoiceFigure
 from actbook.datasets import spirals
 from actbook.diagnostics import dead_units
 from actbook.diagrams import NeuronPlot, network_diagram, neuron_diagram
 from actbook.nn import MLP
-from actbook.widgets import Slider
+from actbook.widgets import Choice, InteractiveFigure, Slider
 
 
 def frames_of(html: str) -> list[str]:
     return re.findall(r'<img src="data:image/png;base64,([^"]+)"', html)
 
 
-def move_every_control(fig: ChoiceFigure, values: dict) -> None:
+def move_every_control(fig: InteractiveFigure, values: dict) -> None:
     """Set each live control to a new value and check that the image changes each time."""
     fig.widget()
     for name, value in values.items():
@@ -82,8 +81,8 @@ def test_a_nonlinear_stack_breaks_the_midpoint_rule():
 def test_choice_shows_labels_and_maps_indices_to_options():
     c = Choice.of("lr", "learning rate", (0.1, 1.0, 3.0), default=1.0)
     assert (c.min, c.max, c.step, c.value) == (0.0, 2.0, 1.0, 1.0)
-    assert [f"{v:g}" for v in c.frames(9)] == ["0.1", "1", "3"]
-    assert c.option(2) == 3.0
+    assert [c.text(v) for v in c.frames(9)] == [f"learning rate = {x}" for x in ("0.1", "1", "3")]
+    assert c.decode(2) == 3.0
     with pytest.raises(ValueError, match="one label per option"):
         Choice.of("a", "a", ("x", "y"), labels=["only one"])
     with pytest.raises(ValueError, match="at least one option"):
@@ -107,7 +106,7 @@ class _Recorder:
 
 def test_choice_figure_passes_option_values_and_labels_static_frames():
     plot = _Recorder()
-    fig = ChoiceFigure(plot, [Choice.of("name", "name", ("a", "b"))], "alt")
+    fig = InteractiveFigure(plot, [Choice.of("name", "name", ("a", "b"))], "alt")
     html = fig.static_html()
     assert {"name": "a"} in plot.seen and {"name": "b"} in plot.seen
     assert "<output>name = a</output>" in html
@@ -119,7 +118,7 @@ def test_choice_figure_passes_option_values_and_labels_static_frames():
 
 
 def test_integer_sliders_become_int_sliders():
-    fig = ChoiceFigure(_Recorder(), [Slider("k", "k", 1, 5, 1, 2)], "alt")
+    fig = InteractiveFigure(_Recorder(), [Slider("k", "k", 1, 5, 1, 2)], "alt")
     assert type(fig.widget().children[0]).__name__ == "IntSlider"
 
 
@@ -142,7 +141,7 @@ def test_neuron_plot_gate_is_the_line_z_equals_zero():
 
 
 def test_neuron_widget_every_control_changes_the_figure():
-    fig = ChoiceFigure(
+    fig = InteractiveFigure(
         NeuronPlot(),
         [
             Choice.of("activation", "activation", ("linear", "sigmoid", "tanh", "relu"), "relu"),
@@ -182,7 +181,7 @@ def test_boundary_explorer_every_control_changes_the_figure():
     assert len(frames) == 4 and len(set(frames)) == 4  # one per activation
     assert "<output>activation = ReLU</output>" in fig.static_html()
     move_every_control(fig, {"epochs": 100, "activation": 2, "dataset": 2, "width": 1, "depth": 2})
-    assert "hidden 4 × 4" in fig.plot.inner.title.get_text()
+    assert "hidden 4 × 4" in fig.plot.title.get_text()
 
 
 def test_boundary_grid_has_a_panel_per_dataset_and_activation():
@@ -227,7 +226,7 @@ def test_gradient_flow_explorer_every_control_changes_the_figure():
     frames = frames_of(fig.static_html())
     assert len(frames) >= 8 and len(set(frames)) == len(frames)
     move_every_control(fig, {"depth": 4, "gain": 2.0})
-    assert len(fig.plot.inner.lines["relu"].get_xdata()) == 5
+    assert len(fig.plot.lines["relu"].get_xdata()) == 5
 
 
 def test_clipping_rescues_the_exploding_network():
@@ -279,7 +278,7 @@ def test_dying_explorer_every_control_changes_the_figure():
     assert len(frames) == 6 and len(set(frames)) == 6  # one per learning rate
     assert "<output>learning rate = 0.1</output>" in fig.static_html()
     move_every_control(fig, {"lr": 5, "bias": 2, "activation": 1})
-    assert fig.plot.inner.params == {"lr": 3.0, "bias": -1.0, "activation": "leaky_relu"}
+    assert fig.plot.params == {"lr": 3.0, "bias": -1.0, "activation": "leaky_relu"}
 
 
 def test_dying_widget_update_retrains_within_a_second_of_cpu():

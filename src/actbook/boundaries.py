@@ -20,10 +20,9 @@ from matplotlib.colors import ListedColormap, to_rgb
 from matplotlib.figure import Figure
 
 from . import datasets
-from .controls import Choice, ChoiceFigure
 from .nn import MLP
 from .plotting import COLORS, TITLES, Blitter
-from .widgets import Slider
+from .widgets import Choice, InteractiveFigure, Slider
 
 __all__ = [
     "DATASETS",
@@ -249,7 +248,7 @@ class DecisionBoundaryPlot:
         )
 
 
-def boundary_explorer() -> ChoiceFigure:
+def boundary_explorer() -> InteractiveFigure:
     """The interactive figure of chapter II.2; the activation is the static site's control."""
     controls = [
         Choice.of(
@@ -261,11 +260,19 @@ def boundary_explorer() -> ChoiceFigure:
         ),
         Choice.of("dataset", "dataset", DATASETS, default="spirals"),
         Choice.of("width", "hidden width", (2, 4, 8, 16, 32), default=16),
-        Slider("depth", "hidden layers", 1, 3, 1, 1),
-        Slider("epochs", "epochs", SNAPSHOT_EVERY, MAX_EPOCHS, SNAPSHOT_EVERY, MAX_EPOCHS),
+        Slider("depth", "hidden layers", 1, 3, 1, 1, continuous=False),
+        Slider(
+            "epochs",
+            "epochs",
+            SNAPSHOT_EVERY,
+            MAX_EPOCHS,
+            SNAPSHOT_EVERY,
+            MAX_EPOCHS,
+            continuous=False,
+        ),
     ]
     alt = (
         "Left: the plane coloured by the class the network predicts, with the training "
         "points on top; right: the training loss against the epoch"
     )
-    return ChoiceFigure(DecisionBoundaryPlot(), controls, alt)
+    return InteractiveFigure(DecisionBoundaryPlot(), controls, alt)

@@ -16,12 +16,11 @@ from functools import lru_cache
 import numpy as np
 from matplotlib.figure import Figure
 
-from .controls import Choice, ChoiceFigure
 from .datasets import spirals
 from .diagnostics import dead_fraction
 from .nn import MLP
 from .plotting import COLORS, TITLES
-from .widgets import Slider
+from .widgets import Choice, InteractiveFigure, Slider
 
 __all__ = [
     "FLOW_ACTIVATIONS",
@@ -160,18 +159,18 @@ class GradientFlowPlot:
         self.caption = f"depth {depth}, gain {gain:g}"
 
 
-def gradient_flow_explorer(width: int = 64) -> ChoiceFigure:
+def gradient_flow_explorer(width: int = 64) -> InteractiveFigure:
     """Depth (the static site's control) and weight scale of :class:`GradientFlowPlot`
     (``width`` units per hidden layer)."""
     controls = [
-        Slider("depth", "hidden layers", 2, 30, 1, 10),
-        Slider("gain", "weight scale (× textbook init)", 0.5, 3.0, 0.1, 1.0),
+        Slider("depth", "hidden layers", 2, 30, 1, 10, continuous=False),
+        Slider("gain", "weight scale (× textbook init)", 0.5, 3.0, 0.1, 1.0, continuous=False),
     ]
     alt = (
         "Gradient norm of each layer's weights, input layer on the left, for sigmoid, "
         "tanh and ReLU networks on a logarithmic axis"
     )
-    return ChoiceFigure(GradientFlowPlot(width=width), controls, alt, n_frames=8)
+    return InteractiveFigure(GradientFlowPlot(width=width), controls, alt, n_frames=8)
 
 
 def norms_by_gain_figure(
@@ -351,7 +350,7 @@ class DyingPlot:
         self.caption = f"{name}, learning rate {p['lr']:g}, initial bias {p['bias']:g}"
 
 
-def dying_explorer(width: int = 64, epochs: int = 300) -> ChoiceFigure:
+def dying_explorer(width: int = 64, epochs: int = 300) -> InteractiveFigure:
     """Learning rate (the static site's control), initial bias and activation, for three
     hidden layers of ``width`` units trained ``epochs`` epochs. Hidden layers of 64 keep a
     retraining (one per new setting) under a second."""
@@ -370,4 +369,4 @@ def dying_explorer(width: int = 64, epochs: int = 300) -> ChoiceFigure:
         "Left: percentage of dead units in each of three hidden layers during training; "
         "right: training accuracy"
     )
-    return ChoiceFigure(DyingPlot(width=width, epochs=epochs), controls, alt)
+    return InteractiveFigure(DyingPlot(width=width, epochs=epochs), controls, alt)

@@ -33,7 +33,11 @@ class Updatable(Protocol):
 
 @dataclass(frozen=True)
 class Slider:
-    """One parameter control: ``name`` is the keyword of ``update``; ``label`` is shown."""
+    """One numeric control: ``name`` is the keyword of ``update``; ``label`` is shown.
+
+    ``continuous=False`` updates only when the slider is released: for figures that retrain
+    a network per value. Integral ``min`` and ``step`` give an integer slider.
+    """
 
     name: str
     label: str
@@ -41,11 +45,79 @@ class Slider:
     max: float
     step: float
     value: float
+    continuous: bool = True
 
     def frames(self, n: int) -> list[float]:
         """``n`` evenly spaced values from min to max, with the default value among them."""
         vals = set(np.round(np.linspace(self.min, self.max, n), 10).tolist()) | {self.value}
         return sorted(vals)
+
+    def decode(self, v: float) -> Any:
+        """The value ``update`` receives for the control's value ``v``."""
+        return v
+
+    def text(self, v: float) -> str:
+        return f"{self.label} = {v:g}"
+
+    def control(self) -> W.Widget:
+        common = dict(description=self.label, continuous_update=self.continuous,
+                      style={"description_width": "initial"})  # fmt: skip
+        if float(self.step).is_integer() and float(self.min).is_integer():
+            return W.IntSlider(value=int(self.value), min=int(self.min), max=int(self.max),
+                               step=int(self.step), **common)  # fmt: skip
+        return W.FloatSlider(value=self.value, min=self.min, max=self.max, step=self.step,
+                             **common)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Choice(Slider):
+    """A control over a list of ``options`` (any values: names, learning rates), shown by
+    their ``labels``: a dropdown in JupyterLab, one labelled frame per option on the site.
+    Its control value is the option's index; ``update`` receives the option itself.
+
+    >>> act = Choice.of("activation", "activation", ["linear", "relu"], default="relu")
+    >>> act.value, act.frames(9), act.decode(0), act.text(1)
+    (1.0, [0.0, 1.0], 'linear', 'activation = relu')
+    """
+
+    options: tuple = ()
+    labels: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        label: str,
+        options: Sequence[Any],
+        default: Any = None,
+        labels: Sequence[str] | None = None,
+    ) -> Choice:
+        """A choice among ``options``; ``default`` (an option) starts selected."""
+        options = tuple(options)
+        if not options:
+            raise ValueError("a choice needs at least one option")
+        if labels is None:
+            labels = [f"{o:g}" if isinstance(o, float) else str(o) for o in options]
+        if len(labels) != len(options):
+            raise ValueError("one label per option")
+        index = options.index(default) if default is not None else 0
+        return cls(name, label, 0.0, float(len(options) - 1), 1.0, float(index), False,
+                   options, tuple(labels))  # fmt: skip
+
+    def frames(self, n: int) -> list[float]:
+        """One frame per option, whatever ``n``: a choice has no values in between."""
+        return [float(i) for i in range(len(self.options))]
+
+    def decode(self, v: float) -> Any:
+        return self.options[int(round(v))]
+
+    def text(self, v: float) -> str:
+        return f"{self.label} = {self.labels[int(round(v))]}"
+
+    def control(self) -> W.Widget:
+        return W.Dropdown(options=[(lab, i) for i, lab in enumerate(self.labels)],
+                          value=int(self.value), description=self.label,
+                          style={"description_width": "initial"})  # fmt: skip
 
 
 def render_png(fig: Figure, dpi: int = DPI) -> bytes:
@@ -95,8 +167,13 @@ class InteractiveFigure:
 
     # ------------------------------------------------------------ live widget
     def set(self, **params: float) -> None:
-        """Apply new parameter values and refresh the live image (what a slider does)."""
-        self.plot.update(**params)
+        """Apply new control values and refresh the live image (what a slider does).
+
+        A :class:`Choice` takes the option's index, as its dropdown does.
+        """
+        controls = {s.name: s for s in self.sliders}
+        self.plot.update(**{k: controls[k].decode(v) if k in controls else v
+                            for k, v in params.items()})  # fmt: skip
         if self._image is not None:
             self._image.value = self.png()
 
@@ -105,15 +182,7 @@ class InteractiveFigure:
         if self._widget is None:
             self._image = W.Image(value=self.png(), format="png")
             for s in self.sliders:
-                c = W.FloatSlider(
-                    value=s.value,
-                    min=s.min,
-                    max=s.max,
-                    step=s.step,
-                    description=s.label,
-                    continuous_update=True,
-                    style={"description_width": "initial"},
-                )
+                c = s.control()
                 c.observe(lambda ch, name=s.name: self.set(**{name: ch["new"]}), names="value")
                 self._controls[s.name] = c
             self._widget = W.VBox([*self._controls.values(), *self.extra, self._image])
@@ -130,14 +199,14 @@ class InteractiveFigure:
         values = main.frames(self.n_frames)
         imgs, labels = [], []
         for v in values:
-            self.plot.update(**{main.name: v})
+            self.plot.update(**{main.name: main.decode(v)})
             data = base64.b64encode(self.png()).decode()
-            label = f"{main.label} = {v:g}"
+            label = main.text(v)
             labels.append(label)
             alt = html.escape(f"{self.alt} ({self.plot.caption}, {label})")
             hidden = "" if v == main.value else " hidden"
             imgs.append(f'<img src="data:image/png;base64,{data}" alt="{alt}"{hidden}>')
-        self.plot.update(**{main.name: main.value})
+        self.plot.update(**{main.name: main.decode(main.value)})
         start = values.index(main.value)
         handler = (
             "const f=this.closest('figure');"
