@@ -1,5 +1,6 @@
 """nbgrader settings: the repository itself is the course directory."""
 
+import os
 from pathlib import Path
 
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
@@ -8,7 +9,11 @@ c.CourseDirectory.root = str(Path(__file__).resolve().parent)
 c.CourseDirectory.course_id = "activation-functions"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
-c.CourseDirectory.db_url = "sqlite:///" + str(Path(__file__).resolve().parent / "gradebook.db")
+# gradebook.db at the root; several graders at once share a PostgreSQL gradebook instead:
+# NBGRADER_DB_URL=postgresql://user:password@host/db (see the instructor guide).
+c.CourseDirectory.db_url = os.environ.get(
+    "NBGRADER_DB_URL", "sqlite:///" + str(Path(__file__).resolve().parent / "gradebook.db")
+)
 
 # Assignments of the course, in release order.
 c.CourseDirectory.assignment_id = ""
@@ -18,7 +23,23 @@ c.ClearOutput.enabled = True
 c.GenerateAssignment.create_assignment = True
 
 # Grading: a runaway cell may not stop the class.
-c.Execute.timeout = 60
+c.Execute.timeout = 60  # seconds per cell; then the kernel is interrupted and the cell fails
 c.Execute.interrupt_on_timeout = True
-c.Execute.allow_errors = True
 c.OverwriteCells.add_missing_cells = True  # deleted test cells come back from the gradebook
+# Locked cells (the tests, the imports) are always restored from the gradebook by nbgrader's
+# OverwriteCells: their text, points, and locked flag.
+
+# The course's grading plug-ins (actbook.grading, installed with the course): the release's
+# cell layout restored, kernels capped at 2 GiB of address space, a dead or deaf kernel
+# restarted without failing the whole submission, test helpers re-armed before each test.
+# Without actbook (a bare nbgrader install) grading still works with nbgrader's defaults.
+try:
+    from actbook import grading
+except ImportError:  # pragma: no cover
+    pass
+else:
+    c.Autograde.sanitize_preprocessors = grading.SANITIZE_PREPROCESSORS
+    c.Autograde.autograde_preprocessors = grading.AUTOGRADE_PREPROCESSORS
+    c.LimitedKernelManager.memory_limit = 2 * 1024**3
+    c.ResilientExecute.max_kernel_restarts = 5
+    c.ResilientExecute.guard = True

@@ -14,12 +14,17 @@ import warnings
 
 import numpy as np
 
+# Private references taken at import: a submission that patches np.allclose & co. after
+# this point cannot make a failing check pass.
+_allclose, _isclose, _asarray = np.allclose, np.isclose, np.asarray
+_array_equal, _shape, _flatnonzero = np.array_equal, np.shape, np.flatnonzero
+
 __all__ = ["call", "expect_close", "expect_shape", "expect_float", "not_borrowed", "unchanged"]
 
 
 def _show(a) -> str:
     """A short description of an argument for a message: small values in full, else a shape."""
-    arr = np.asarray(a) if isinstance(a, (list, tuple, np.ndarray)) else None
+    arr = _asarray(a) if isinstance(a, (list, tuple, np.ndarray)) else None
     if arr is not None and arr.size > 6:
         return f"<array of shape {arr.shape}>"
     return repr(a)
@@ -47,13 +52,13 @@ def call(func, *args, **kwargs):
 def expect_close(got, expected, what: str, rtol: float = 1e-7, atol: float = 1e-12) -> None:
     """``got`` equals ``expected`` within tolerance, nan where nan, same shape."""
     __tracebackhide__ = True
-    got_a = np.asarray(got, dtype=float)
-    exp_a = np.asarray(expected, dtype=float)
+    got_a = _asarray(got, dtype=float)
+    exp_a = _asarray(expected, dtype=float)
     if got_a.shape != exp_a.shape:
         raise AssertionError(f"{what}: expected shape {exp_a.shape}, got shape {got_a.shape}")
-    if not np.allclose(got_a, exp_a, rtol=rtol, atol=atol, equal_nan=True):
-        bad = ~np.isclose(got_a, exp_a, rtol=rtol, atol=atol, equal_nan=True)
-        i = np.flatnonzero(bad.ravel())[0] if got_a.ndim else None
+    if not _allclose(got_a, exp_a, rtol=rtol, atol=atol, equal_nan=True):
+        bad = ~_isclose(got_a, exp_a, rtol=rtol, atol=atol, equal_nan=True)
+        i = _flatnonzero(bad.ravel())[0] if got_a.ndim else None
         g = got_a.ravel()[i] if i is not None else got_a
         e = exp_a.ravel()[i] if i is not None else exp_a
         where = f" (first mismatch at flat index {i})" if i is not None else ""
@@ -62,15 +67,15 @@ def expect_close(got, expected, what: str, rtol: float = 1e-7, atol: float = 1e-
 
 def expect_shape(got, shape: tuple, what: str) -> None:
     __tracebackhide__ = True
-    if np.shape(got) != tuple(shape):
-        raise AssertionError(f"{what}: expected shape {tuple(shape)}, got {np.shape(got)}")
+    if _shape(got) != tuple(shape):
+        raise AssertionError(f"{what}: expected shape {tuple(shape)}, got {_shape(got)}")
 
 
 def expect_float(got, what: str) -> None:
     __tracebackhide__ = True
-    kind = np.asarray(got).dtype.kind
+    kind = _asarray(got).dtype.kind
     if kind != "f":
-        raise AssertionError(f"{what}: expected a float result, got dtype {np.asarray(got).dtype}")
+        raise AssertionError(f"{what}: expected a float result, got dtype {_asarray(got).dtype}")
 
 
 def unchanged(func, z, *args, **kwargs):
@@ -78,7 +83,7 @@ def unchanged(func, z, *args, **kwargs):
     __tracebackhide__ = True
     before = np.array(z, copy=True)
     out = call(func, z, *args, **kwargs)
-    if not np.array_equal(before, z, equal_nan=True):
+    if not _array_equal(before, z, equal_nan=True):
         raise AssertionError(f"{func.__name__} modified its input array: work on a copy")
     return out
 
@@ -572,7 +577,7 @@ def plot_against(func, grad, name: str, zlim: tuple[float, float] = (-5.0, 5.0))
     ref = REFERENCE_POINTS.get(name)
     for ax, f, k, label in ((axes[0], func, 1, "f"), (axes[1], grad, 2, "f'")):
         try:
-            ax.plot(z, np.asarray(call(f, z), dtype=float), lw=2, label=f"your {label}")
+            ax.plot(z, _asarray(call(f, z), dtype=float), lw=2, label=f"your {label}")
         except AssertionError as e:
             ax.text(0.5, 0.5, str(e), transform=ax.transAxes, ha="center", wrap=True)
         if ref is not None:

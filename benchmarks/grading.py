@@ -1,0 +1,120 @@
+"""Autograding speed: nbgrader (with the course's plug-ins) against bare execution.
+
+A class of N correct submissions, each a little different, goes through the real exchange.
+Each submission is autograded; right after it, the very notebook that autograde executed
+(the submission with the hidden tests restored, outputs cleared) is executed again by
+nbclient alone, in the same folder: the floor, since no grader can run the tests faster than
+the kernel does. The two are interleaved so that the machine's load hits both alike.
+
+Where autograde's time goes: ``execute`` is ResilientExecute's own run (kernel start, the
+cells, the guard cells); the rest (``bookkeeping``) is nbgrader's: the gradebook, copying
+files, sanitizing, saving grades.
+
+    python benchmarks/grading.py [N] [--assignment ID]     # writes results-grading.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from actbook import grading, grading_demo, release
+
+RESULTS = Path(__file__).resolve().parent / "results-grading.json"
+
+
+def bare_execution(notebook: Path) -> float:
+    """Seconds for nbclient to run ``notebook`` (outputs cleared) in its own folder."""
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    client = NotebookClient(
+        nb,
+        timeout=60,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(notebook.parent)}},
+    )
+    t0 = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - t0
+
+
+def measure(n: int, aid: str) -> dict:
+    os.environ["PATH"] = f"{grading_demo.BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+    control = next(s for s in grading_demo.fake_class(aid, False) if s.student == "control-a")
+    name = f"{aid}.ipynb"
+    subs = []
+    for i in range(n):
+        text = control.files[name].decode().replace('\\"control-a\\"', f'\\"s{i:03d}\\"')
+        subs.append(grading_demo.Submission(f"s{i:03d}", "correct", {name: text.encode()}))
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        course = grading.Course(Path(tmp), [aid])
+        course.generate(aid)
+        course.release(aid)
+        for sub in subs:
+            folder = course.fetch(aid, sub.student)
+            (folder / name).write_bytes(sub.files[name])
+            course.submit(aid, sub.student)
+        course.collect(aid)
+        auto, bare, execute = [], [], []
+        for i, sub in enumerate(subs, 1):
+            grading.ResilientExecute.history.clear()
+            res = course.autograde(aid, [sub.student])[sub.student]
+            assert res.ok and res.score == res.max_score, res.log[-2000:]
+            auto.append(res.seconds)
+            execute.append(sum(s for s, _ in grading.ResilientExecute.history))
+            graded = course.root / "autograded" / sub.student / aid / name
+            bare.append(bare_execution(graded))
+            print(f"[{i:>3}/{n}] autograde {auto[-1]:5.2f} s   bare {bare[-1]:5.2f} s", flush=True)
+    med = statistics.median
+    return {
+        "assignment": aid,
+        "submissions": n,
+        "median_seconds": {
+            "autograde": med(auto),
+            "bare_nbclient": med(bare),
+            "autograde_execute": med(execute),
+            "autograde_bookkeeping": med(a - e for a, e in zip(auto, execute, strict=True)),
+        },
+        "total_seconds": {"autograde": sum(auto), "bare_nbclient": sum(bare)},
+        "ratio_autograde_to_bare": med(a / b for a, b in zip(auto, bare, strict=True)),
+        "extrapolated_100_minutes": 100 * med(auto) / 60,
+        "per_submission": {"autograde": auto, "bare_nbclient": bare, "execute": execute},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_1min": os.getloadavg()[0],
+            "python": sys.version.split()[0],
+            "date": time.strftime("%Y-%m-%d"),
+        },
+        "command": f"python benchmarks/grading.py {n} --assignment {aid}",
+    }
+
+
+def main(quick: bool = False, argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("n", nargs="?", type=int, default=3 if quick else 100)
+    ap.add_argument("--assignment", default=release.assignments()[0])
+    args = ap.parse_args([] if argv is None else argv)
+    result = measure(args.n, args.assignment)
+    RESULTS.write_text(json.dumps(result, indent=1) + "\n")
+    m = result["median_seconds"]
+    print(
+        f"{args.n} submissions, median per submission: autograde {m['autograde']:.2f} s"
+        f" (execute {m['autograde_execute']:.2f} + bookkeeping {m['autograde_bookkeeping']:.2f}),"
+        f" bare nbclient {m['bare_nbclient']:.2f} s; ratio {result['ratio_autograde_to_bare']:.2f}"
+    )
+    return result
+
+
+if __name__ == "__main__":
+    main(argv=sys.argv[1:])
