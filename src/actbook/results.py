@@ -17,6 +17,23 @@ def load(path: Path = RESULTS) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
+def load_extra(name: str) -> dict:
+    """A results file of its own (``results-grading.json``, ``results-site.json``), or {}."""
+    return load(RESULTS.with_name(f"results-{name}.json"))
+
+
+def site_table(site: dict) -> str:
+    """Markdown: weight and load time of the largest pages."""
+    rows = ["| page | page HTML | transferred | requests | load | math typeset |",
+            "|---|---|---|---|---|---|"]  # fmt: skip
+    for page, v in site["pages"].items():
+        rows.append(
+            f"| {page} | {v['html_kB']:.0f} kB | {v['transferred_kB'] / 1024:.1f} MB "
+            f"| {v['requests']} | {v['load_ms']:.0f} ms | {v['math_ready_ms']:.0f} ms |"
+        )
+    return "\n".join(rows)
+
+
 def cost_ratio(results: dict, name: str, dtype: str = "float32", size: str = "1e+07") -> float:
     """The measured time of ``name`` (e.g. "sigmoid" or "sigmoid_grad") as a multiple of ReLU."""
     return results["activation_cost"]["sizes"][f"{size}/{dtype}"]["ratio"][name]
