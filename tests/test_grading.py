@@ -248,7 +248,11 @@ STOCK = {  # nbgrader's own pipeline, with our ResilientExecute, RestoreLayout a
 
 @slow
 def test_without_the_course_plugins_nbgrader_alone_is_unfair(tmp_path):
-    """The same submissions under stock nbgrader: cheats pass, crashes lose everything."""
+    """The same submissions under stock nbgrader: a cheat passes, crashes lose everything.
+
+    Patching np.allclose fails even here: checks.py keeps its own references to NumPy's
+    functions, taken at import. Redefining the helpers themselves still works without the
+    course's guard, which re-imports them before each test cell."""
     pick = {"cheat-numpy", "cheat-checks", "tests-moved", "os-exit"}
     subs = [s for s in grading_demo.fake_class(AID) if s.student in pick]
     with warnings.catch_warnings():
@@ -256,7 +260,7 @@ def test_without_the_course_plugins_nbgrader_alone_is_unfair(tmp_path):
         r = grading_demo.rehearse(tmp_path, AID, subs, timeout=10, **STOCK)
     scores = {sid: (g.ok, g.score) for sid, g in r.grades.items()}
     assert scores == {
-        "cheat-numpy": (True, 12.0),  # np.allclose patched: every test "passes"
+        "cheat-numpy": (True, 0.0),  # np.allclose patched: checks.py's own copy is used
         "cheat-checks": (True, 12.0),  # expect_close redefined: every test "passes"
         "tests-moved": (True, 0.0),  # tests run before the answers are defined
         "os-exit": (False, 0.0),  # the dead kernel fails the whole submission
