@@ -119,7 +119,7 @@ def main(quick: bool = False) -> dict:
     for name, forms in FORMS.items():
         fn = numeric.ELEMENTWISE[name.removesuffix("_grad")][name.endswith("_grad")]
         contenders = {"actbook": fn, **forms}
-        t = interleaved_medians({k: (lambda f=f: f(x)) for k, f in contenders.items()}, 5)
+        t = interleaved_medians({k: (lambda f=f: f(x)) for k, f in contenders.items()}, 11)
         best = min(t.values())
         ref = reference(name)
         out[name] = {
