@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 
 from . import datasets
 from .nn import MLP
-from .plotting import COLORS, TITLES, Blitter
+from .plotting import COLORS, TITLES, Blitter, corner_text
 from .widgets import Choice, InteractiveFigure, Slider
 
 __all__ = [
@@ -206,16 +206,7 @@ class DecisionBoundaryPlot:
             va="bottom",
             fontsize="medium",
         )
-        self.summary = self.ax_loss.text(
-            0.97,
-            0.95,
-            "",
-            transform=self.ax_loss.transAxes,
-            ha="right",
-            va="top",
-            fontsize="small",
-            bbox=dict(fc="white", ec="0.7"),
-        )
+        self.summary = corner_text(self.ax_loss)
         self.update()
 
     def update(self, **params) -> None:

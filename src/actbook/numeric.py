@@ -151,35 +151,37 @@ def tanh_grad(z: ArrayLike) -> Array:
 # ---------------------------------------------------------------- softmax
 
 
+def _shifted(z: ArrayLike, axis: int, name: str) -> tuple[Array, Array]:
+    """``(z, z - max(z))`` along ``axis``: after the shift no ``exp`` can overflow."""
+    z = as_float(z)
+    if z.ndim == 0:
+        raise ValueError(f"{name} needs at least one axis: got a scalar")
+    if z.size == 0:
+        return z, z.copy()
+    # A row holding +inf gives inf - inf = nan, as in PyTorch; silently.
+    with np.errstate(invalid="ignore"):
+        return z, z - np.max(z, axis=axis, keepdims=True)
+
+
 def softmax(z: ArrayLike, axis: int = -1) -> Array:
     """Softmax along ``axis``, shifted by the maximum so that ``exp`` never overflows.
 
     >>> softmax([1.0, 2.0, 3.0]).round(8).tolist()
     [0.09003057, 0.24472847, 0.66524096]
     """
-    z = as_float(z)
-    if z.ndim == 0:
-        raise ValueError("softmax needs at least one axis: got a scalar")
+    z, shifted = _shifted(z, axis, "softmax")
     if z.size == 0:
-        return z.copy()
-    m = np.max(z, axis=axis, keepdims=True)
-    # A row holding +inf: PyTorch gives nan (inf - inf); keep that, silently.
-    with np.errstate(invalid="ignore"):
-        e = np.exp(z - m)
-        return e / np.sum(e, axis=axis, keepdims=True)
+        return shifted
+    e = np.exp(shifted)
+    return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def log_softmax(z: ArrayLike, axis: int = -1) -> Array:
     """``log(softmax(z))`` computed as ``z - max - log(sum(exp(z - max)))``: no log(0)."""
-    z = as_float(z)
-    if z.ndim == 0:
-        raise ValueError("log_softmax needs at least one axis: got a scalar")
+    z, shifted = _shifted(z, axis, "log_softmax")
     if z.size == 0:
-        return z.copy()
-    m = np.max(z, axis=axis, keepdims=True)
-    with np.errstate(invalid="ignore"):
-        shifted = z - m
-        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+        return shifted
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def softmax_jacobian(z: ArrayLike) -> Array:

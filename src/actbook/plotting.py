@@ -24,6 +24,15 @@ COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#00
 FUNCTIONS = numeric.ELEMENTWISE
 
 
+def corner_text(ax, text: str = "", right: bool = True, boxed: bool = True):
+    """A text artist in an upper corner of ``ax`` (axes coordinates), for live readouts."""
+    return ax.text(
+        0.97 if right else 0.03, 0.95, text, transform=ax.transAxes,
+        ha="right" if right else "left", va="top", fontsize="small",
+        bbox=dict(fc="white", ec="0.7") if boxed else None,
+    )  # fmt: skip
+
+
 def figure_png(fig: Figure, dpi: int = 110) -> bytes:
     """The figure as PNG bytes, trimmed to its content."""
     buf = io.BytesIO()
@@ -166,16 +175,7 @@ class ActivationPlot:
             (self._dot_f,) = self.ax_f.plot([], [], "o", color="k", ms=6)
             (self._tangent,) = self.ax_f.plot([], [], "-", color="k", lw=1, alpha=0.7)
             (self._dot_g,) = self.ax_g.plot([], [], "o", color="k", ms=6)
-            self._label = self.ax_g.text(
-                0.98,
-                0.95,
-                "",
-                transform=self.ax_g.transAxes,
-                ha="right",
-                va="top",
-                fontsize="small",
-                bbox=dict(fc="white", ec="0.7"),
-            )
+            self._label = corner_text(self.ax_g)
             self.probe_artists = [self._dot_f, self._tangent, self._dot_g, self._label]
             self._move_probe()
         self.caption = self._caption()
