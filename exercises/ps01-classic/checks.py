@@ -32,7 +32,7 @@ def _show(a) -> str:
 
 def call(func, *args, **kwargs):
     """Call ``func`` with every warning turned into an error (overflow is a bug here)."""
-    __tracebackhide__ = True  # IPython shows the student's frame, not this helper's
+    __tracebackhide__ = True  # pytest leaves this helper out of a failure report
     name = getattr(func, "__name__", "the function")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
