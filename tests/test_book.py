@@ -7,27 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from actbook import release
+from actbook.site_check import toc_files
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for e in entries:
-            if "file" in e:
-                files.append(e["file"])
-            walk(e.get("sections", []))
-            walk(e.get("chapters", []))
-
-    walk(toc.get("parts", []))
-    return files
 
 
 def test_every_toc_page_is_built(built_site):

@@ -3,8 +3,6 @@ their demos (actbook.propagation, actbook.comparison)."""
 
 from __future__ import annotations
 
-import re
-
 import mpmath
 import numpy as np
 import pytest
@@ -19,12 +17,9 @@ from actbook.comparison import (
     relative_error,
 )
 from actbook.propagation import moments_through_depth, plot_moments
+from tests.figure_checks import assert_each_control_changes_image, assert_static_control_works
 
 PAGES_2 = ["elu", "selu", "gelu", "gelu_tanh", "swish", "mish"]
-
-
-def frames_of(html: str) -> list[str]:
-    return re.findall(r'<img src="data:image/png;base64,([^"]+)"', html)
 
 
 # ----------------------------------------------------------------- interactive figures
@@ -33,28 +28,15 @@ def frames_of(html: str) -> list[str]:
 @pytest.mark.parametrize("name", PAGES_2)
 def test_every_live_slider_changes_the_image(name):
     fx = explorer(name)
-    w = fx.widget()
-    image = w.children[-1]
-    expected = [s.name for s in SLIDERS[name]] + ["probe"]
-    assert list(fx._controls) == expected
-    for key, control in fx._controls.items():
-        before = image.value
-        # A drag to a point three quarters of the way along the slider: never the default.
-        target = control.min + 0.75 * (control.max - control.min)
-        default = control.value
-        control.value = round(target / control.step) * control.step
-        assert control.value != default
-        assert image.value != before, f"{name}: moving {key!r} did not change the image"
+    assert_each_control_changes_image(fx)
+    assert list(fx._controls) == [s.name for s in SLIDERS[name]] + ["probe"]
 
 
 @pytest.mark.parametrize("name", PAGES_2)
 def test_static_control_has_distinct_labelled_frames(name):
     fx = explorer(name)
     html = fx.static_html()
-    frames = frames_of(html)
-    assert len(frames) >= 5
-    assert len(set(frames)) == len(frames), f"{name}: two identical frames, a dead control"
-    assert html.count("<img") - html.count(" hidden") == 1  # one frame shown at a time
+    assert_static_control_works(html)
     main = fx.sliders[0]
     assert f'aria-label="{main.label}"' in html
     assert "http" not in html.replace("data:image/png", "")

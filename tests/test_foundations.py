@@ -3,8 +3,6 @@ the interactive figures behind them (every control must change the figure)."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 import sympy as sp
@@ -17,20 +15,7 @@ from actbook.diagnostics import dead_units
 from actbook.diagrams import NeuronPlot, network_diagram, neuron_diagram
 from actbook.nn import MLP
 from actbook.widgets import Choice, InteractiveFigure, Slider
-
-
-def frames_of(html: str) -> list[str]:
-    return re.findall(r'<img src="data:image/png;base64,([^"]+)"', html)
-
-
-def move_every_control(fig: InteractiveFigure, values: dict) -> None:
-    """Set each live control to a new value and check that the image changes each time."""
-    fig.widget()
-    for name, value in values.items():
-        before = fig._image.value
-        fig._controls[name].value = value
-        assert fig._image.value != before, f"moving {name!r} did not change the figure"
-
+from tests.figure_checks import assert_each_control_changes_image, frames_of
 
 # ---------------------------------------------------------------- the linearity trap
 
@@ -153,7 +138,7 @@ def test_neuron_widget_every_control_changes_the_figure():
     )
     frames = frames_of(fig.static_html())
     assert len(frames) == 4 and len(set(frames)) == 4
-    move_every_control(fig, {"activation": 1, "w1": -2.0, "w2": 0.5, "b": 2.0})
+    assert_each_control_changes_image(fig, {"activation": 1, "w1": -2.0, "w2": 0.5, "b": 2.0})
 
 
 # ---------------------------------------------------------------- decision boundaries
@@ -180,7 +165,9 @@ def test_boundary_explorer_every_control_changes_the_figure():
     frames = frames_of(fig.static_html())
     assert len(frames) == 4 and len(set(frames)) == 4  # one per activation
     assert "<output>activation = ReLU</output>" in fig.static_html()
-    move_every_control(fig, {"epochs": 100, "activation": 2, "dataset": 2, "width": 1, "depth": 2})
+    assert_each_control_changes_image(
+        fig, {"epochs": 100, "activation": 2, "dataset": 2, "width": 1, "depth": 2}
+    )
     assert "hidden 4 × 4" in fig.plot.title.get_text()
 
 
@@ -225,7 +212,7 @@ def test_gradient_flow_explorer_every_control_changes_the_figure():
     fig = gp.gradient_flow_explorer(width=16)  # narrow: the controls are under test
     frames = frames_of(fig.static_html())
     assert len(frames) >= 8 and len(set(frames)) == len(frames)
-    move_every_control(fig, {"depth": 4, "gain": 2.0})
+    assert_each_control_changes_image(fig, {"depth": 4, "gain": 2.0})
     assert len(fig.plot.lines["relu"].get_xdata()) == 5
 
 
@@ -277,7 +264,7 @@ def test_dying_explorer_every_control_changes_the_figure():
     frames = frames_of(fig.static_html())
     assert len(frames) == 6 and len(set(frames)) == 6  # one per learning rate
     assert "<output>learning rate = 0.1</output>" in fig.static_html()
-    move_every_control(fig, {"lr": 5, "bias": 2, "activation": 1})
+    assert_each_control_changes_image(fig, {"lr": 5, "bias": 2, "activation": 1})
     assert fig.plot.params == {"lr": 3.0, "bias": -1.0, "activation": "leaky_relu"}
 
 

@@ -1,0 +1,40 @@
+"""Checks shared by the tests of every interactive figure: moving a live control changes the
+image, and the static site's control offers distinct frames, one shown at a time."""
+
+from __future__ import annotations
+
+import re
+
+from actbook.widgets import InteractiveFigure
+
+
+def frames_of(html: str) -> list[str]:
+    """The base64 PNG frames of a static control's HTML."""
+    return re.findall(r'<img src="data:image/png;base64,([^"]+)"', html)
+
+
+def far_value(control):
+    """The end of a slider's range farther from its current value (a student's drag)."""
+    lo, hi = control.min, control.max
+    return hi if control.value - lo < hi - control.value else lo
+
+
+def assert_each_control_changes_image(fx: InteractiveFigure, values: dict | None = None) -> None:
+    """Set every live control (to ``values[name]``, or the far end of its range) and check
+    that the value moved and the image changed each time."""
+    fx.widget()
+    assert fx._controls, "the figure has no control"
+    for name, control in fx._controls.items():
+        before, default = fx._image.value, control.value
+        control.value = values[name] if values is not None else far_value(control)
+        assert control.value != default, f"{name!r} did not move"
+        assert fx._image.value != before, f"moving {name!r} did not change the figure"
+
+
+def assert_static_control_works(html: str, min_frames: int = 5) -> list[str]:
+    """Distinct frames, exactly one visible; returns the frames."""
+    frames = frames_of(html)
+    assert len(frames) >= min_frames, f"only {len(frames)} frames"
+    assert len(set(frames)) == len(frames), "two frames are identical: a dead control"
+    assert html.count("<img") - html.count(" hidden") == 1, "exactly one frame is visible"
+    return frames
