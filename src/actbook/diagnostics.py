@@ -15,7 +15,7 @@ the second layer's inputs are mostly 0, so nothing there ever fires.)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -110,6 +110,33 @@ def activation_stats(model: MLP, X: ArrayLike) -> list[dict[str, float]]:
     return stats
 
 
+def layer_outputs(
+    activation: str,
+    init: str | float,
+    depth: int,
+    width: int,
+    n: int = 1000,
+    seed: int = 0,
+    input_mean: float = 0.0,
+    input_std: float = 1.0,
+) -> Iterator[Array]:
+    """The activations ``h`` after each layer of a plain stack ``h <- f(h @ W)``.
+
+    ``n`` inputs with independent N(``input_mean``, ``input_std``^2) entries pass through
+    ``depth`` square layers of ``width`` units (no biases), weights drawn by ``init``.
+    """
+    if depth < 1 or width < 1 or n < 1:
+        raise ValueError("depth, width and n must be positive")
+    f, _ = ACTIVATIONS[activation]
+    rng = np.random.default_rng(seed)
+    h = rng.normal(input_mean, input_std, size=(n, width))
+    std = init_std(init, width, width)
+    for _ in range(depth):
+        # One layer at a time: 50 matrices of 512 x 512 would hold 100 MB for nothing.
+        h = f(h @ rng.normal(0.0, std, size=(width, width)))
+        yield h
+
+
 def activation_variance_through_depth(
     activation: str,
     init: str | float,
@@ -118,28 +145,20 @@ def activation_variance_through_depth(
     n: int = 1000,
     seed: int = 0,
 ) -> Array:
-    """The second moment ``E[h^2]`` of the activations after each layer of a plain stack.
+    """The second moment ``E[h^2]`` of the activations after each layer of a plain stack
+    (:func:`layer_outputs`, inputs from N(0, I)).
 
-    ``n`` inputs drawn from N(0, I) pass through ``depth`` square layers ``h <- f(h @ W)``
-    (no biases) with weights drawn by ``init``. He initialisation is derived to keep
-    ``E[h^2]`` constant through ReLU layers; Xavier (``1/n`` for square layers) halves it at
-    every ReLU layer, so after 50 layers it is ~2^-50 ~ 1e-15 (experiment E2).
+    He initialisation is derived to keep ``E[h^2]`` constant through ReLU layers; Xavier
+    (``1/n`` for square layers) halves it at every ReLU layer, so after 50 layers it is
+    ~2^-50 ~ 1e-15 (experiment E2).
 
     Returns
     -------
     ndarray of shape (depth,)
         ``E[h^2]`` over all units and inputs, after layer 1, 2, ..., depth.
     """
-    f, _ = ACTIVATIONS[activation]
-    rng = np.random.default_rng(seed)
-    h = rng.standard_normal((n, width))
-    std = init_std(init, width, width)
-    moments = np.empty(depth)
-    for l in range(depth):
-        # One layer at a time: 50 matrices of 512 x 512 would hold 100 MB for nothing.
-        h = f(h @ rng.normal(0.0, std, size=(width, width)))
-        moments[l] = np.mean(h * h)
-    return moments
+    layers = layer_outputs(activation, init, depth, width, n, seed)
+    return np.array([np.mean(h * h) for h in layers])
 
 
 def vanishing_ratio(

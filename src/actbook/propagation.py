@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
-from .nn import ACTIVATIONS, init_std
+from .diagnostics import layer_outputs
 from .plotting import COLORS, TITLES, new_figure
 
 __all__ = ["moments_through_depth", "plot_moments"]
@@ -48,18 +48,9 @@ def moments_through_depth(
     (means, variances) : two arrays of shape (depth,)
         Over all units and inputs, after layer 1, 2, ..., depth.
     """
-    if depth < 1 or width < 1 or n < 1:
-        raise ValueError("depth, width and n must be positive")
-    f, _ = ACTIVATIONS[activation]
-    rng = np.random.default_rng(seed)
-    h = rng.normal(input_mean, input_std, size=(n, width))
-    std = init_std(init, width, width)
-    means, variances = np.empty(depth), np.empty(depth)
-    for layer in range(depth):
-        # One matrix at a time: the stack is never held in memory.
-        h = f(h @ rng.normal(0.0, std, size=(width, width)))
-        means[layer], variances[layer] = h.mean(), h.var()
-    return means, variances
+    layers = layer_outputs(activation, init, depth, width, n, seed, input_mean, input_std)
+    moments = np.array([(h.mean(), h.var()) for h in layers])
+    return moments[:, 0], moments[:, 1]
 
 
 def plot_moments(
