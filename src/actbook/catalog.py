@@ -6,6 +6,7 @@ One definition per activation, used by its page and by the tests that move every
 
 from __future__ import annotations
 
+import numpy as np
 import sympy as sp
 
 from . import properties
@@ -66,15 +67,10 @@ def _fmt(x) -> str:
 
 def _where_peak(name: str, peak: tuple[float, float]) -> str:
     """Where f' is largest: a point, or "z > 0" / "every z" when it is flat there."""
-    import numpy as np
-
-    from .numeric import ELEMENTWISE
-
-    g = ELEMENTWISE[name][1]
-    kw = {"alpha": 0.25} if name == "prelu" else {}
+    _, g = properties.functions(name)  # parameters at the catalog's defaults
     at, top = peak
-    flat_right = np.allclose(g(np.array([0.5, 3.0, 9.0]), **kw), top, rtol=1e-12)
-    flat_left = np.allclose(g(np.array([-9.0, -3.0, -0.5]), **kw), top, rtol=1e-12)
+    flat_right = np.allclose(g(np.array([0.5, 3.0, 9.0])), top, rtol=1e-12)
+    flat_left = np.allclose(g(np.array([-9.0, -3.0, -0.5])), top, rtol=1e-12)
     if flat_right and flat_left:
         return "every z"
     if flat_right:

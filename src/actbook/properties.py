@@ -53,7 +53,9 @@ def smoothness_at_zero(name: str, max_order: int = 4, **params: float) -> str:
     return f"C^{max_order}+"
 
 
-def _fg(name: str, **params: float):
+def functions(name: str, **params: float):
+    """``(f, f')`` of ``name`` as functions of z alone, parameters at the catalog's defaults
+    unless given (PReLU's slope, which NumPy's reference requires, included)."""
     f, g = numeric.ELEMENTWISE[name]
     params = {**{s.name: v for s, v in CATALOG[name].params.items()}, **params}
     return (lambda x: f(x, **params)), (lambda x: g(x, **params))
@@ -61,7 +63,7 @@ def _fg(name: str, **params: float):
 
 def derivative_peak(name: str, **params: float) -> tuple[float, float]:
     """``(z*, f'(z*))`` where the derivative is largest on [-10, 10] (refined near the grid max)."""
-    _, g = _fg(name, **params)
+    _, g = functions(name, **params)
     vals = g(GRID)
     i = int(np.argmax(vals))
     lo, hi = GRID[max(i - 1, 0)], GRID[min(i + 1, len(GRID) - 1)]
@@ -75,7 +77,7 @@ def derivative_peak(name: str, **params: float) -> tuple[float, float]:
 
 def minimum(name: str, **params: float) -> tuple[float, float] | None:
     """``(z*, f(z*))`` of an interior minimum on [-10, 10], or None for a monotonic function."""
-    f, _ = _fg(name, **params)
+    f, _ = functions(name, **params)
     vals = f(GRID)
     i = int(np.argmin(vals))
     if i in (0, len(GRID) - 1):
@@ -91,13 +93,13 @@ def minimum(name: str, **params: float) -> tuple[float, float] | None:
 
 def is_monotonic(name: str, **params: float) -> bool:
     """True when f' >= 0 on the whole grid (non-decreasing)."""
-    _, g = _fg(name, **params)
+    _, g = functions(name, **params)
     return bool(np.all(g(GRID) >= 0))
 
 
 def mean_under_normal(name: str, **params: float) -> float:
     """``E[f(Z)]`` for ``Z ~ N(0, 1)``: 0 for a zero-centred activation."""
-    f, _ = _fg(name, **params)
+    f, _ = functions(name, **params)
     pdf = lambda x: np.exp(-x * x / 2) / np.sqrt(2 * np.pi)  # noqa: E731
     val, _ = integrate.quad(lambda x: float(f(x)) * pdf(x), -40, 40, points=[0.0], limit=200)
     return float(val)
@@ -105,7 +107,7 @@ def mean_under_normal(name: str, **params: float) -> float:
 
 def second_moment_under_normal(name: str, **params: float) -> float:
     """``E[f(Z)^2]`` for ``Z ~ N(0, 1)`` (1 at SELU's fixed point)."""
-    f, _ = _fg(name, **params)
+    f, _ = functions(name, **params)
     pdf = lambda x: np.exp(-x * x / 2) / np.sqrt(2 * np.pi)  # noqa: E731
     val, _ = integrate.quad(lambda x: float(f(x)) ** 2 * pdf(x), -40, 40, points=[0.0], limit=200)
     return float(val)
@@ -114,7 +116,7 @@ def second_moment_under_normal(name: str, **params: float) -> float:
 def saturation_point(name: str, fraction: float = 0.01, **params: float) -> float | None:
     """The smallest z > 0 beyond which f'(z) stays below ``fraction`` of its peak, or None
     where the derivative does not die out on the right (ReLU-like functions)."""
-    _, g = _fg(name, **params)
+    _, g = functions(name, **params)
     _, peak = derivative_peak(name, **params)
     right = GRID[GRID > 0]
     above = np.abs(g(right)) >= fraction * peak
