@@ -27,13 +27,19 @@ def _venv_on_path():
 def built_site() -> Path:
     """Build the book strictly, once per test process, as `make book` does; return _build/html.
 
-    Tests that use it belong to the xdist group "book" so that one worker builds it.
+    Tests that use it belong to the xdist group "book" so that one worker builds it. Should
+    two processes build anyway, a lock serialises them: two builds writing one execution
+    cache at once fail (seen once: "UNIQUE constraint failed: nbcache.hashkey"); one after
+    the other, the second finds every page cached.
     """
+    import fcntl
     import subprocess
 
-    proc = subprocess.run(["make", "book"], cwd=ROOT, capture_output=True, text=True)
-    log = proc.stdout + proc.stderr
     (ROOT / "_build").mkdir(exist_ok=True)
-    (ROOT / "_build" / "test-build.log").write_text(log)
+    with open(ROOT / "_build" / ".book.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        proc = subprocess.run(["make", "book"], cwd=ROOT, capture_output=True, text=True)
+        log = proc.stdout + proc.stderr
+        (ROOT / "_build" / "test-build.log").write_text(log)
     assert proc.returncode == 0, "the strict book build failed:\n" + log[-5000:]
     return ROOT / "_build" / "html"
