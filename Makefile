@@ -6,9 +6,10 @@ JOBS    ?= 2
 # Small matrix products: OpenBLAS threads only spin against each other on 2 cores.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: help book book-instructor test test-fast lab exercises grade-demo bench lint format clean
+.PHONY: help install book book-instructor test test-fast lab exercises grade-demo bench lint format clean
 
 help:
+	@echo "make install    create .venv with everything pinned in requirements.txt (other targets do it too)"
 	@echo "make book       build the website into _build/html (strict: any warning fails)"
 	@echo "make book-instructor  the book WITH solutions into _build/instructor/html (staff only)"
 	@echo "make test       run the whole test suite (fast and slow: book build, browser)"
@@ -25,9 +26,12 @@ $(VENV): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-# jupyter-cache keys a notebook on its own text only: when actbook or the measured results
-# change, every chapter must run again, so the cache is dropped.
-_build/.actbook-stamp: $(wildcard src/actbook/*.py) benchmarks/results.json
+install: $(VENV)
+
+# jupyter-cache keys a notebook on its own text only: when any module of actbook or the
+# measured results change, every chapter must run again, so the cache is dropped.
+ACTBOOK_SOURCES := $(shell find src/actbook -name '*.py')
+_build/.actbook-stamp: $(ACTBOOK_SOURCES) benchmarks/results.json
 	rm -rf _build/.jupyter_cache
 	mkdir -p _build && touch $@
 
@@ -35,7 +39,7 @@ book: $(VENV) _build/.actbook-stamp
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
 book-instructor: $(VENV)
-	$(PY) -m actbook.instructor_build
+	$(PY) -m actbook.site.instructor_build
 
 test: $(VENV)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup
@@ -52,13 +56,13 @@ format: $(VENV)
 	$(BIN)/ruff check --fix src tests benchmarks nbgrader_config.py
 
 exercises: $(VENV)
-	$(PY) -m actbook.release
+	$(PY) -m actbook.course.release
 
 lab: $(VENV)
 	$(BIN)/jupyter lab --notebook-dir=exercises $(if $(filter 0,$(shell id -u)),--allow-root)
 
 grade-demo: $(VENV)
-	$(PY) -m actbook.grading_demo
+	$(PY) -m actbook.course.rehearsal
 
 bench: $(VENV)
 	$(PY) benchmarks/run.py

@@ -29,17 +29,26 @@ c.OverwriteCells.add_missing_cells = True  # deleted test cells come back from t
 # Locked cells (the tests, the imports) are always restored from the gradebook by nbgrader's
 # OverwriteCells: their text, points, and locked flag.
 
-# The course's grading plug-ins (actbook.grading, installed with the course): the release's
-# cell layout restored, kernels capped at 2 GiB of address space, a dead or deaf kernel
-# restarted without failing the whole submission, test helpers re-armed before each test.
-# Without actbook (a bare nbgrader install) grading still works with nbgrader's defaults.
+# The course's grading plug-ins (actbook.course.plugins, installed by `make install`): the
+# release's cell layout restored, kernels capped at 2 GiB of address space, a dead or deaf
+# kernel restarted without failing the whole submission, test helpers re-armed before each
+# test. Grading without them would drop every safeguard silently, so their absence is an error.
 try:
-    from actbook import grading
-except ImportError:  # pragma: no cover
-    pass
-else:
-    c.Autograde.sanitize_preprocessors = grading.SANITIZE_PREPROCESSORS
-    c.Autograde.autograde_preprocessors = grading.AUTOGRADE_PREPROCESSORS
-    c.LimitedKernelManager.memory_limit = 2 * 1024**3
-    c.ResilientExecute.max_kernel_restarts = 5
-    c.ResilientExecute.guard = True
+    from actbook.course import plugins
+except ImportError as e:  # pragma: no cover
+    raise SystemExit(
+        f"nbgrader_config.py: the course library is not installed ({e}); run `make install`"
+    ) from None
+
+_missing = [
+    d.name for d in (Path(__file__).resolve().parent / "solutions").iterdir()
+    if d.is_dir() and not (d / "checks.py").exists()
+]  # fmt: skip
+if _missing:
+    print(f"nbgrader_config.py: solutions/{_missing[0]}/checks.py is missing: run `make exercises`")
+
+c.Autograde.sanitize_preprocessors = plugins.SANITIZE_PREPROCESSORS
+c.Autograde.autograde_preprocessors = plugins.AUTOGRADE_PREPROCESSORS
+c.LimitedKernelManager.memory_limit = 2 * 1024**3
+c.ResilientExecute.max_kernel_restarts = 5
+c.ResilientExecute.guard = True

@@ -1,7 +1,7 @@
 """The cost of each activation, as a ratio to ReLU measured in the same run.
 
 The numbers behind the text's "computational cost" column and its "ReLU ~6x faster than
-sigmoid": every reference of actbook.numeric and its derivative on 10^6 and 10^7 elements,
+sigmoid": every reference of actbook.catalog.numeric and its derivative on 10^6 and 10^7 elements,
 float32 and float64; and the activation's share of a dense layer ``act(X @ W)``.
 """
 
@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 
-from actbook import numeric
+from actbook.catalog import numeric
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
 from common import interleaved_medians, update_results  # noqa: E402

@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 from scipy import special
 
-from actbook import numeric, symbolic
+from actbook.catalog import numeric, symbolic
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import interleaved_medians, update_results  # noqa: E402

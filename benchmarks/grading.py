@@ -27,7 +27,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from actbook import grading, grading_demo, release
+from actbook.course import classroom, plugins, release
+from actbook.course import rehearsal as grading_demo
 
 RESULTS = Path(__file__).resolve().parent / "results-grading.json"
 
@@ -58,7 +59,7 @@ def measure(n: int, aid: str) -> dict:
         text = control.files[name].decode().replace('\\"control-a\\"', f'\\"s{i:03d}\\"')
         subs.append(grading_demo.Submission(f"s{i:03d}", "correct", {name: text.encode()}))
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
-        course = grading.Course(Path(tmp), [aid])
+        course = classroom.Course(Path(tmp), [aid])
         course.generate(aid)
         course.release(aid)
         for sub in subs:
@@ -68,11 +69,11 @@ def measure(n: int, aid: str) -> dict:
         course.collect(aid)
         auto, bare, execute = [], [], []
         for i, sub in enumerate(subs, 1):
-            grading.ResilientExecute.history.clear()
+            plugins.ResilientExecute.history.clear()
             res = course.autograde(aid, [sub.student])[sub.student]
             assert res.ok and res.score == res.max_score, res.log[-2000:]
             auto.append(res.seconds)
-            execute.append(sum(s for s, _ in grading.ResilientExecute.history))
+            execute.append(sum(s for s, _ in plugins.ResilientExecute.history))
             graded = course.root / "autograded" / sub.student / aid / name
             bare.append(bare_execution(graded))
             print(f"[{i:>3}/{n}] autograde {auto[-1]:5.2f} s   bare {bare[-1]:5.2f} s", flush=True)

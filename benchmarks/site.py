@@ -19,7 +19,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine  # noqa: E402
 
-from actbook import site_check  # noqa: E402
+from actbook.site import audit as site_check
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results-site.json"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from actbook import catalog
+from actbook.figures import explorers
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import update_results  # noqa: E402
@@ -18,14 +18,15 @@ from common import update_results  # noqa: E402
 
 def figures() -> dict:
     """name -> a builder of each interactive figure of the book."""
-    from actbook import boundaries, gradient_plots, softmax_plots
+    from actbook.pages import foundations
+    from actbook.pages import softmax as softmax_plots
 
-    out = {f"catalog/{name}": (lambda n=name: catalog.explorer(n)) for name in catalog.SLIDERS}
+    out = {f"catalog/{name}": (lambda n=name: explorers.explorer(n)) for name in explorers.SLIDERS}
     out["catalog/softmax-temperature"] = softmax_plots.temperature_explorer
     # These retrain a network when a value is new (then cache it): a sweep shows both costs.
-    out["foundations/boundaries"] = boundaries.boundary_explorer
-    out["foundations/gradient-flow"] = gradient_plots.gradient_flow_explorer
-    out["foundations/dying"] = gradient_plots.dying_explorer
+    out["foundations/boundaries"] = foundations.boundary_explorer
+    out["foundations/gradient-flow"] = foundations.gradient_flow_explorer
+    out["foundations/dying"] = foundations.dying_explorer
     return out
 
 

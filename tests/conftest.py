@@ -23,6 +23,15 @@ def _venv_on_path():
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _checks_beside_the_instructor_notebooks():
+    # checks.py is generated next to each instructor notebook (git-ignored there), as
+    # `make exercises` does: nbgrader and the Validator import it from the notebook's folder.
+    from actbook.course import release
+
+    release.write_checks(release.assignments())
+
+
 @pytest.fixture(scope="session")
 def built_site() -> Path:
     """Build the book strictly, once per test process, as `make book` does; return _build/html.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from actbook.widgets import InteractiveFigure
+from actbook.figures.widgets import InteractiveFigure
 
 
 def frames_of(html: str) -> list[str]:
@@ -23,12 +23,12 @@ def assert_each_control_changes_image(fx: InteractiveFigure, values: dict | None
     """Set every live control (to ``values[name]``, or the far end of its range) and check
     that the value moved and the image changed each time."""
     fx.widget()
-    assert fx._controls, "the figure has no control"
-    for name, control in fx._controls.items():
-        before, default = fx._image.value, control.value
+    assert fx.controls, "the figure has no control"
+    for name, control in fx.controls.items():
+        before, default = fx.image, control.value
         control.value = values[name] if values is not None else far_value(control)
         assert control.value != default, f"{name!r} did not move"
-        assert fx._image.value != before, f"moving {name!r} did not change the figure"
+        assert fx.image != before, f"moving {name!r} did not change the figure"
 
 
 def assert_static_control_works(html: str, min_frames: int = 5) -> list[str]:

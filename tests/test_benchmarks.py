@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from actbook import results
+from actbook.pages import performance as results
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCH))

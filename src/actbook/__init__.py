@@ -1,12 +1,19 @@
 """actbook: the library behind the course *Activation Functions in Neural Networks*.
 
-Modules, named for what they hold:
+Subpackages by role; each may import only the ones listed before it (tests/test_layout.py
+holds these rules):
 
-- :mod:`actbook.symbolic`: every activation once, as SymPy expressions, with the text's
-  form of each derivative;
-- :mod:`actbook.numeric`: stable NumPy references of every function of the exercise contract;
-- :mod:`actbook.plotting`: pure functions and small classes that return matplotlib figures;
-- :mod:`actbook.widgets`: interactive figures, live in JupyterLab and precomputed on the site.
+- :mod:`actbook.paths`: where the course's folders are (the only module that knows);
+- :mod:`actbook.catalog`: each activation once: symbolic, numeric, properties, comparison,
+  titles, measured costs, the selection advice;
+- :mod:`actbook.lab`: the small NumPy network lab (nn, datasets, diagnostics, training);
+- :mod:`actbook.figures`: plotting, interactive figures (widgets), the activation explorers;
+- :mod:`actbook.pages`: the code behind one chapter each, ``pages/<name>.py`` for
+  ``chapters/<name>.md``;
+- :mod:`actbook.course`: the exercises' student checks, release, grading plug-ins, integrity
+  report and the grading rehearsal (imports only the catalog);
+- :mod:`actbook.site`: the Sphinx extension, the browser audit, the instructor build (imports
+  only ``course.release``).
 """
 
 __version__ = "0.1.0"

@@ -1,0 +1,454 @@
+"""``make grade-demo``: rehearse the grading of a class, on this machine, in a temporary course.
+
+A class of fake students (correct, partial, wrong, broken, tampering and cheating
+submissions) goes through nbgrader's real exchange: the instructor releases, each student
+fetches and submits, the instructor collects, autogrades (with a progress line per student),
+generates and releases feedback, and exports the grades to CSV. Then a table per student and
+the integrity report are printed. Everything happens under a temporary directory: the
+repository is left exactly as it was (``--keep DIR`` keeps the course for inspection).
+
+    python -m actbook.course.rehearsal [--assignment ID|all] [--timeout S] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from actbook.course import classroom, integrity, plugins, release
+
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Submission:
+    """One fake student: what they hand in, as files of their assignment folder."""
+
+    student: str
+    case: str
+    files: dict[str, bytes | None] = field(default_factory=dict)  # None: delete the file
+
+
+# ---------------------------------------------------------------------------------------------
+# Building submissions from the instructor's notebook
+# ---------------------------------------------------------------------------------------------
+
+
+def _nbg(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _src(cell) -> str:
+    s = cell["source"]
+    return "".join(s) if isinstance(s, list) else s
+
+
+def solution_code(source_nb: dict) -> dict[str, str]:
+    """grade_id -> the instructor's answer of each code solution cell, markers removed."""
+    out = {}
+    for cell in source_nb["cells"]:
+        if cell["cell_type"] == "code" and _nbg(cell).get("solution"):
+            lines = [ln for ln in _src(cell).splitlines() if "### BEGIN" not in ln]
+            out[_nbg(cell)["grade_id"]] = "\n".join(ln for ln in lines if "### END" not in ln)
+    return out
+
+
+def _edit_function(code: str, which: int, stmt: str) -> str:
+    """Put ``stmt`` at the start of the ``which``-th top-level function (or of the cell)."""
+    tree = ast.parse(code)
+    funcs = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    if not funcs:
+        return stmt + "\n" + code
+    f = funcs[which]
+    doc = int(bool(ast.get_docstring(f)))
+    f.body[doc:doc] = ast.parse(stmt).body
+    return ast.unparse(tree)
+
+
+def _negate_returns(code: str) -> str:
+    tree = ast.parse(code)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Return) and node.value is not None:
+            node.value = ast.UnaryOp(ast.USub(), node.value)
+    return ast.unparse(ast.fix_missing_locations(tree))
+
+
+def _fake_answers(code: str) -> str:
+    """Every function returns zeros of its first argument's shape: right shape, wrong values."""
+    tree = ast.parse(code)
+    for f in [n for n in tree.body if isinstance(n, ast.FunctionDef)]:
+        arg = f.args.args[0].arg if f.args.args else None
+        ret = f"return np.zeros(np.shape({arg}), dtype=float)" if arg else "return 0.0"
+        f.body = ast.parse(ret).body
+    return ast.unparse(tree)
+
+
+OTHER_ASSIGNMENT = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "id": "other-answer",
+            "metadata": {"nbgrader": {"grade": False, "grade_id": "other-answer", "locked": False,
+                                      "schema_version": 3, "solution": True, "task": False}},
+            "source": "def softmax(z):\n    return z / z.sum()",
+            "outputs": [], "execution_count": None,
+        },
+        {
+            "cell_type": "code",
+            "id": "test-other",
+            "metadata": {"nbgrader": {"grade": True, "grade_id": "test-other", "locked": True,
+                                      "points": 50, "schema_version": 3, "solution": False,
+                                      "task": False}},
+            "source": "assert True",
+            "outputs": [], "execution_count": None,
+        },
+    ],
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                "language": "python"}},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}  # fmt: skip
+
+STEAL = """def _steal(cell_id):
+    import json, pathlib
+    for folder in pathlib.Path.cwd().parents:
+        for path in folder.glob("*/{aid}/*.ipynb"):
+            text = path.read_text()
+            if "### BEGIN" + " SOLUTION" in text:  # spelt so as not to match itself
+                for cell in json.loads(text)["cells"]:
+                    if cell["metadata"].get("nbgrader", {{}}).get("grade_id") == cell_id:
+                        exec("".join(cell["source"]), globals())
+                return
+"""
+
+PATCH_CHECKS = """expect_close = expect_shape = expect_float = not_borrowed = lambda *a, **k: None
+def call(f, *args, **kwargs):
+    return f(*args, **kwargs)
+unchanged = call
+import checks
+checks.expect_close = expect_close"""
+
+
+def fake_class(aid: str, memory_limit: bool = True) -> list[Submission]:
+    """The rehearsal's class for assignment ``aid``: one student per case, two controls.
+
+    The cases are generic (they edit the instructor's answers by syntax tree), so every
+    assignment of ``solutions/`` gets the same class.
+    """
+    src = json.loads((release.SOLUTIONS / aid / f"{aid}.ipynb").read_text())
+    rel = json.loads((release.EXERCISES / aid / f"{aid}.ipynb").read_text())
+    answers = solution_code(src)
+    ids = list(answers)
+    name = f"{aid}.ipynb"
+
+    def notebook(sid: str, code: dict[str, str], edit: Callable | None = None) -> bytes:
+        nb = copy.deepcopy(rel)
+        for cell in nb["cells"]:
+            gid = _nbg(cell).get("grade_id")
+            if gid in code:
+                cell["source"] = code[gid]
+            if cell["cell_type"] == "code" and gid == ids[0]:
+                # each student's own line: without it every correct answer would be identical
+                cell["source"] = f'_author = "{sid}"\n' + _src(cell)
+        if edit:
+            edit(nb)
+        return json.dumps(nb, indent=1).encode()
+
+    def solved(n: int | None = None, **changes: str) -> dict[str, str]:
+        code = {k: answers[k] for k in ids[: len(ids) if n is None else n]}
+        code.update(changes)
+        return code
+
+    first, second, last = ids[0], ids[min(1, len(ids) - 1)], ids[-1]
+
+    def drop_tests(nb):
+        nb["cells"] = [c for c in nb["cells"] if not _nbg(c).get("grade")]
+
+    def edit_tests(nb):
+        for c in nb["cells"]:
+            if _nbg(c).get("grade"):
+                c["source"] = "pass"
+
+    def move_tests(nb):
+        graded = [c for c in nb["cells"] if _nbg(c).get("grade")]
+        nb["cells"] = graded + [c for c in nb["cells"] if not _nbg(c).get("grade")]
+
+    def edit_metadata(nb):
+        graded = [c for c in nb["cells"] if _nbg(c).get("grade")]
+        edits = [("points", 100), ("grade", False), ("schema_version", 99)]
+        for cell, (key, value) in zip(graded, edits, strict=False):
+            cell["metadata"]["nbgrader"][key] = value
+
+    steal = {k: f'_steal("{k}")' for k in ids}
+    steal[first] = STEAL.format(aid=aid) + steal[first]
+    fakes = {k: _fake_answers(answers[k]) for k in ids}
+
+    cases: list[tuple[str, str, dict[str, bytes | None] | Callable]] = [
+        ("control-a", "correct answers (graded first)", {}),
+        ("partial", "the first half of the answers", {}),
+        ("blank", "hands in the release unchanged", {}),
+        ("wrong", "every return value negated", {}),
+        ("syntax-error", "a syntax error in the last answer cell", {}),
+        ("infinite-loop", "an infinite loop in the last function", {}),
+        ("loop-ignores-sigint", "an infinite loop that ignores the interrupt", {}),
+        ("huge-allocation", "allocates 16 GiB in the first function", {}),
+        ("sys-exit", "sys.exit() in the first function", {}),
+        ("os-exit", "os._exit() in the second answer cell", {}),
+        ("segfault", "a segfault (ctypes) in the last function", {}),
+        ("import-error", "imports a package that does not exist", {}),
+        ("tests-deleted", "deletes every test cell", {}),
+        ("tests-edited", "blank answers, every test replaced by `pass`", {}),
+        ("tests-moved", "moves every test cell to the top", {}),
+        ("metadata-edited", "one answer; points 100, grade off, schema 99", {}),
+        ("checks-edited", "blank answers, a checks.py that never fails", {}),
+        ("empty-notebook", "a notebook without cells", {}),
+        ("invalid-json", "a truncated file", {}),
+        ("other-assignment", "the notebook of another assignment", {}),
+        ("renamed", "correct answers in a renamed notebook", {}),
+        ("cheat-numpy", "fake answers, np.allclose patched to True", {}),
+        ("cheat-checks", "fake answers, test helpers redefined", {}),
+        ("cheat-print", "fake answers, print and np.testing patched", {}),
+        ("cheat-reads-solutions", "reads the instructor's notebook at run time", {}),
+        ("cheat-transformer", "an IPython input transformer that empties later cells", {}),
+        ("copier", "copies control-a's notebook", {}),
+        ("control-z", "correct answers (graded last)", {}),
+    ]
+    if not memory_limit:
+        cases = [c for c in cases if c[0] != "huge-allocation"]
+    out = []
+    for sid, case, _ in cases:
+        files: dict[str, bytes | None]
+        match sid:
+            case "control-a" | "control-z":
+                files = {name: notebook(sid, solved())}
+            case "partial":
+                files = {name: notebook(sid, solved(math.ceil(len(ids) / 2)))}
+            case "blank":
+                files = {name: notebook(sid, {})}
+            case "wrong":
+                files = {name: notebook(sid, {k: _negate_returns(v) for k, v in answers.items()})}
+            case "syntax-error":
+                files = {name: notebook(sid, solved(**{last: answers[last] + "\ndef oops(:\n"}))}
+            case "infinite-loop":
+                loop = _edit_function(answers[last], -1, "while True:\n    pass")
+                files = {name: notebook(sid, solved(**{last: loop}))}
+            case "loop-ignores-sigint":
+                stmt = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                stmt += "while True:\n    pass"
+                files = {
+                    name: notebook(sid, solved(**{last: _edit_function(answers[last], -1, stmt)}))
+                }
+            case "huge-allocation":
+                big = _edit_function(answers[first], 0, "_big = np.ones(1 << 31)")
+                files = {name: notebook(sid, solved(**{first: big}))}
+            case "sys-exit":
+                ex = _edit_function(answers[first], 0, "import sys\nsys.exit(0)")
+                files = {name: notebook(sid, solved(**{first: ex}))}
+            case "os-exit":
+                ex = _edit_function(answers[second], 0, "import os\nos._exit(1)")
+                files = {name: notebook(sid, solved(**{second: ex}))}
+            case "segfault":
+                seg = _edit_function(answers[last], -1, "import ctypes\nctypes.string_at(0)")
+                files = {name: notebook(sid, solved(**{last: seg}))}
+            case "import-error":
+                bad = "import a_package_that_does_not_exist\n" + answers[first]
+                files = {name: notebook(sid, solved(**{first: bad}))}
+            case "tests-deleted":
+                files = {name: notebook(sid, solved(), drop_tests)}
+            case "tests-edited":
+                files = {name: notebook(sid, {}, edit_tests)}
+            case "tests-moved":
+                files = {name: notebook(sid, solved(), move_tests)}
+            case "metadata-edited":
+                files = {name: notebook(sid, solved(1), edit_metadata)}
+            case "checks-edited":
+                fake = "def call(f, *a, **k):\n    return None\n\n"
+                fake += "expect_close = expect_shape = expect_float = not_borrowed = call\n"
+                fake += "unchanged = plot_against = call\n"
+                files = {name: notebook(sid, {}), "checks.py": fake.encode()}
+            case "empty-notebook":
+                nb = {"cells": [], "metadata": rel["metadata"], "nbformat": 4, "nbformat_minor": 5}
+                files = {name: json.dumps(nb).encode()}
+            case "invalid-json":
+                files = {name: notebook(sid, solved())[:200]}
+            case "other-assignment":
+                files = {name: json.dumps(OTHER_ASSIGNMENT).encode()}
+            case "renamed":
+                files = {name: None, f"{aid}-Copy1.ipynb": notebook(sid, solved())}
+            case "cheat-numpy":
+                fake = dict(fakes)
+                fake[first] = "np.allclose = lambda *a, **k: True\n" + fake[first]
+                files = {name: notebook(sid, fake)}
+            case "cheat-checks":
+                fake = dict(fakes)
+                fake[first] = PATCH_CHECKS + "\n" + fake[first]
+                files = {name: notebook(sid, fake)}
+            case "cheat-print":
+                fake = dict(fakes)
+                patch = "print = lambda *a, **k: None\n"
+                patch += "np.testing.assert_allclose = lambda *a, **k: None\n"
+                fake[first] = patch + fake[first]
+                files = {name: notebook(sid, fake)}
+            case "cheat-reads-solutions":
+                files = {name: notebook(sid, steal)}
+            case "cheat-transformer":
+                hack = "get_ipython().input_transformers_cleanup.append(lambda lines: [])\n"
+                files = {name: notebook(sid, {first: hack + fakes[first]})}
+            case "copier":
+                files = {name: out[0].files[name]}
+            case _:
+                raise AssertionError(sid)
+        out.append(Submission(sid, case, files))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The rehearsal
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Rehearsal:
+    course: classroom.Course
+    aid: str
+    submissions: list[Submission]
+    grades: dict[str, classroom.GradeResult]
+    report: integrity.IntegrityReport
+    renamed: dict[str, str]
+    csv: Path
+    feedback: dict[str, list[Path]]
+    seconds: dict[str, float]
+
+
+def rehearse(
+    workdir: Path,
+    aid: str,
+    submissions: list[Submission] | None = None,
+    *,
+    timeout: int | None = None,
+    progress: Callable[[str], None] | None = None,
+    **settings,
+) -> Rehearsal:
+    """Run the whole cycle for ``aid`` in ``workdir`` (an empty folder) and return the results."""
+    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # alembic, jupyter
+    say = progress or (lambda _: None)
+    limited = plugins.MEMORY_LIMIT_SUPPORTED
+    submissions = submissions if submissions is not None else fake_class(aid, limited)
+    seconds = {}
+    t = time.perf_counter()
+    course = classroom.Course(workdir, [aid], timeout=timeout, **settings)
+    course.generate(aid)
+    course.release(aid)
+    seconds["generate + release"] = time.perf_counter() - t
+    say(f"released {aid} into the exchange {course.exchange}")
+
+    t = time.perf_counter()
+    for sub in submissions:
+        folder = course.fetch(aid, sub.student)
+        for fname, data in sub.files.items():
+            if data is None:
+                (folder / fname).unlink()
+            else:
+                (folder / fname).write_bytes(data)
+        course.submit(aid, sub.student)
+    course.collect(aid)
+    students = [s.student for s in submissions]
+    assert sorted(course.submitted(aid)) == sorted(students), "collect lost a submission"
+    seconds["fetch + submit + collect"] = time.perf_counter() - t
+    say(f"{len(students)} students fetched and submitted; collected {len(students)} submissions")
+
+    notebooks = [p.stem for p in (course.root / "exercises" / aid).glob("*.ipynb")]
+    renamed = classroom.restore_renamed(course.root, aid, notebooks)
+    for sid, what in renamed.items():
+        say(f"renamed notebook of {sid}: {what}")
+
+    width = max(map(len, students))
+
+    def line(i, n, r: classroom.GradeResult):
+        status = "" if r.ok else "  (not graded: see report)"
+        score = f"{r.score:5.1f}/{r.max_score:g}"
+        say(f"[{i:>2}/{n}] {r.student:<{width}} {score}  {r.seconds:5.1f} s{status}")
+
+    t = time.perf_counter()
+    timeout = course.config.Execute.timeout
+    say(f"autograding {len(students)} submissions (per-cell timeout {timeout} s)")
+    grades = course.autograde(aid, students, progress=line)
+    seconds["autograde"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    course.generate_feedback(aid)
+    course.release_feedback(aid)
+    feedback = {sid: course.fetch_feedback(aid, sid) for sid in students}
+    csv = course.export_csv(course.root / "grades.csv")
+    seconds["feedback + export"] = time.perf_counter() - t
+    report = integrity.integrity_report(course.root, aid, grades)
+    return Rehearsal(course, aid, submissions, grades, report, renamed, csv, feedback, seconds)
+
+
+def table(r: Rehearsal) -> str:
+    cells = list(next((g.cells for g in r.grades.values() if g.cells), {}))
+    short = {c: c.removeprefix("test-") for c in cells}
+    head = ["student", "case", "score", *short.values(), "time", "integrity report"]
+    rows = []
+    for sub in r.submissions:
+        g = r.grades[sub.student]
+        concerns = ", ".join(sorted(r.report.concerns(sub.student))) or "-"
+        per = [f"{g.cells[c]:g}" if c in g.cells else "-" for c in cells]
+        rows.append([sub.student, sub.case, f"{g.score:g}/{g.max_score:g}", *per,
+                     f"{g.seconds:.1f}s", concerns])  # fmt: skip
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=True)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    lines = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
+    return "\n".join([*lines, *(fmt.format(*row) for row in rows)])
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--assignment", default=release.assignments()[0],
+                    help="an assignment id of solutions/, or 'all'")  # fmt: skip
+    ap.add_argument("--timeout", type=int, default=10,
+                    help="per-cell timeout of the rehearsal, s (the course's setting is "
+                         "nbgrader_config.py's)")  # fmt: skip
+    ap.add_argument("--keep", type=Path, help="build the course in this (new) folder and keep it")
+    args = ap.parse_args(argv)
+    aids = release.assignments() if args.assignment == "all" else [args.assignment]
+    for aid in aids:
+        with tempfile.TemporaryDirectory(prefix="grade-demo-") as tmp:
+            work = args.keep / aid if args.keep else Path(tmp)
+            r = rehearse(work, aid, timeout=args.timeout, progress=_say)
+            print()
+            print(table(r))
+            print(f"\nIntegrity report ({len(r.report.findings)} findings):")
+            for sid, found in r.report.by_student().items():
+                for f in found:
+                    print(f"  {sid:<22} {f.concern:<30} {f.detail}")
+            n_fb = sum(bool(v) for v in r.feedback.values())
+            print(f"\nfeedback: {n_fb} students fetched their HTML feedback")
+            print(f"grades: {r.csv} ({len(r.csv.read_text().splitlines()) - 1} rows)")
+            if not args.keep:
+                shutil.copy(r.csv, Path(tempfile.gettempdir()) / f"grade-demo-{aid}.csv")
+                print(
+                    f"        (copied to {Path(tempfile.gettempdir()) / f'grade-demo-{aid}.csv'})"
+                )
+            times = ", ".join(f"{k} {v:.1f} s" for k, v in r.seconds.items())
+            print(f"time: {times}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

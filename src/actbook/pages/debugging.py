@@ -1,0 +1,226 @@
+"""Code behind chapters/debugging.md: section VI's debugging table, applied: per-layer reports,
+activation histograms, and the four symptoms (loss flat, loss NaN, slow convergence,
+overfitting) each produced on purpose and then fixed.
+
+The measurements themselves come from :mod:`actbook.lab.diagnostics` (dead units, gradient
+norms, activation statistics); this module puts them side by side per layer, draws them,
+and holds the broken/fixed scenarios the chapter runs.
+
+>>> from actbook.lab.datasets import spirals
+>>> X, y = spirals()
+>>> rows = layer_report(MLP([2, 16, 16, 3], bias=-3.0), X, y)
+>>> [r["dead"] for r in rows]
+[1.0, 1.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
+
+from actbook.catalog import numeric
+from actbook.figures.plotting import COLORS
+from actbook.lab.datasets import spirals
+from actbook.lab.diagnostics import activation_stats, dead_fraction, gradient_norms
+from actbook.lab.nn import MLP, textbook_init
+from actbook.lab.training import train_on_spirals
+
+__all__ = [
+    "layer_report",
+    "report_table",
+    "plot_activation_histograms",
+    "plot_losses",
+    "loss_scale_demo",
+    "exploding_demo",
+    "overfitting_demo",
+    "is_deterministic",
+]
+
+
+def layer_report(model: MLP, X: ArrayLike, y: ArrayLike) -> list[dict[str, float]]:
+    """One row per hidden layer: dead-unit fraction, ``||dL/dW||`` of the weights feeding it,
+    that norm relative to the output layer's, and the activations' mean, std and saturation.
+    """
+    grads = gradient_norms(model, X, y)
+    dead = dead_fraction(model, X)
+    stats = activation_stats(model, X)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = grads / grads[-1]
+    return [
+        {
+            "layer": l + 1,
+            "dead": float(dead[l]),
+            "grad_norm": float(grads[l]),
+            "grad_rel": float(rel[l]),
+            "mean": stats[l]["mean"],
+            "std": stats[l]["std"],
+            "saturated": stats[l]["frac_saturated"],
+        }
+        for l in range(len(stats))
+    ]
+
+
+def report_table(rows: Sequence[dict[str, float]]) -> str:
+    """:func:`layer_report` as a Markdown table."""
+    out = [
+        "| layer | dead units | ‖∂L/∂W‖ | ÷ output layer's | mean | std | saturated |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        sat = "n/a" if np.isnan(r["saturated"]) else f"{r['saturated']:.0%}"
+        rel = "0/0" if np.isnan(r["grad_rel"]) else f"{r['grad_rel']:.3g}"
+        out.append(
+            f"| {r['layer']} | {r['dead']:.0%} | {r['grad_norm']:.3g} | {rel} "
+            f"| {r['mean']:.3g} | {r['std']:.3g} | {sat} |"
+        )
+    return "\n".join(out)
+
+
+def plot_activation_histograms(
+    models: Sequence[MLP], labels: Sequence[str], X: ArrayLike, bins: int = 40
+) -> Figure:
+    """Histograms of every hidden layer's activations (one column per layer), one row per
+    model: dead layers show as a single spike at 0, saturated tanh/sigmoid layers as spikes
+    at the bounds."""
+    n_layers = max(m.n_layers - 1 for m in models)
+    fig = Figure(
+        figsize=(2.1 * n_layers, 1.9 * len(models)), layout="constrained", facecolor="white"
+    )
+    axes = fig.subplots(len(models), n_layers, squeeze=False)
+    for i, (model, label) in enumerate(zip(models, labels, strict=True)):
+        _, A = model.trace(X)
+        for l, a in enumerate(A[1:-1]):
+            ax = axes[i, l]
+            a = a.ravel()
+            # Log counts: a dead layer's spike at 0 would otherwise hide every other bar.
+            ax.hist(a[np.isfinite(a)], bins=bins, color=COLORS[i % len(COLORS)], log=True)
+            ax.set_yticks([], minor=True)
+            ax.set_yticks([])
+            ax.tick_params(labelsize=7)
+            if i == 0:
+                ax.set_title(f"layer {l + 1}", fontsize=9)
+            if l == 0:
+                ax.set_ylabel(label, fontsize=8)
+    return fig
+
+
+def plot_losses(histories: dict[str, dict[str, Any]], title: str = "", log: bool = True) -> Figure:
+    """Training loss against epoch for several runs (a diverged run ends where it diverged)."""
+    fig = Figure(figsize=(6.0, 3.0), layout="constrained", facecolor="white")
+    ax = fig.subplots()
+    start = min(float(h["loss"][0]) for h in histories.values())
+    top = 100.0 * start  # an exploding loss leaves the plot here instead of flattening the rest
+    for (label, h), color in zip(histories.items(), COLORS, strict=False):
+        loss = np.asarray(h["loss"], dtype=float)
+        ax.plot(np.arange(len(loss)), np.minimum(loss, top), color=color, lw=1.8, label=label)
+        if h.get("diverged"):
+            ax.plot([len(loss) - 1], [top], "x", color=color, ms=10, mew=2)
+    if log:
+        ax.set_yscale("log")
+    ax.set_ylim(top=top * 1.5)
+    ax.set(xlabel="epoch", ylabel="training loss", title=title)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    return fig
+
+
+def loss_scale_demo(
+    depths: Sequence[int] = (2, 10), scales: Sequence[float] = (1.0, 2.0**16), seed: int = 0
+) -> dict[tuple[str, int, float], dict[str, float]]:
+    """Absolute gradient norms against their ratio, under a change of loss scale.
+
+    A healthy ReLU network (He) and a vanishing sigmoid network (Xavier) on the spiral, at
+    initialisation, with the loss multiplied by each of ``scales`` (mixed-precision training
+    multiplies the loss by 2^16 before backpropagation; a summed instead of averaged loss
+    multiplies it by the batch size). Every gradient scales with the loss; the ratio of the
+    first layer's norm to the last's does not. Keys are ``(activation, depth, scale)``.
+    """
+    X, y = spirals()
+    out: dict[tuple[str, int, float], dict[str, float]] = {}
+    for act, depth in zip(("relu", "sigmoid"), depths, strict=True):
+        net = MLP([2] + [64] * depth + [3], act, init=textbook_init(act), seed=seed)
+        for s in scales:
+            # d(s * L)/dW = s * dL/dW: what the backward pass of a scaled loss returns.
+            g = s * gradient_norms(net, X, y)
+            out[(act, depth, s)] = {
+                "first": float(g[0]),
+                "last": float(g[-1]),
+                "ratio": float(g[0] / g[-1]),
+            }
+    return out
+
+
+def exploding_demo(
+    lr: float = 2.0, clip: float = 1.0, epochs: int = 300, seed: int = 0
+) -> dict[str, dict[str, Any]]:
+    """Loss NaN on purpose: a 5 x 64 network on the spiral at a learning rate too high for it.
+    ReLU diverges; ELU (the text's suggested fix) at the same rate diverges too, because it
+    is unbounded above like ReLU; ReLU with gradient clipping (global norm ``clip``) stays
+    finite. Returns each run's history plus its largest activation before stopping."""
+    X, y = spirals()
+    runs: dict[str, dict[str, Any]] = {}
+    for label, act, c in (
+        ("ReLU", "relu", None),
+        ("ELU", "elu", None),
+        (f"ReLU + clipping ({clip:g})", "relu", clip),
+    ):
+        net = MLP([2, 64, 64, 64, 64, 64, 3], act, seed=seed)
+        biggest: list[float] = []
+
+        def watch(epoch: int, m: MLP, h: dict, biggest: list[float] = biggest) -> None:
+            biggest.append(max(float(np.max(np.abs(a))) for a in m.A[1:-1]))
+
+        h = net.fit(X, y, epochs=epochs, lr=lr, clip=c, callback=watch)
+        runs[label] = {
+            **h,
+            "max_activation": max(biggest) if biggest else float("nan"),
+            "epochs_run": len(h["loss"]),
+            "final_loss": h["loss"][-1],
+            "accuracy": float("nan") if h["diverged"] else net.accuracy(X, y),
+        }
+    return runs
+
+
+def overfitting_demo(
+    activations: Sequence[str] = ("relu", "gelu", "mish"),
+    seeds: Sequence[int] = range(2),
+    epochs: int = 400,
+) -> dict[str, dict[str, float]]:
+    """Train/test accuracy on a small, noisy spiral (60 points per class, noise 0.35; 3000
+    fresh test points) with a network far larger than the data: per activation, the mean
+    train accuracy, test accuracy and gap over ``seeds``."""
+    X, y = spirals(n_per_class=60, noise=0.35, seed=0)
+    Xt, yt = spirals(n_per_class=1000, noise=0.35, seed=99)
+    out: dict[str, dict[str, float]] = {}
+    for act in activations:
+        tr, te = [], []
+        for s in seeds:
+            net = train_on_spirals(
+                act, hidden=(128, 128), lr=0.3, epochs=epochs, seed=s, data=(X, y)
+            )
+            tr.append(net.accuracy(X, y))
+            te.append(net.accuracy(Xt, yt))
+        out[act] = {
+            "train": float(np.mean(tr)),
+            "test": float(np.mean(te)),
+            "gap": float(np.mean(np.subtract(tr, te))),
+            "gap_std": float(np.std(np.subtract(tr, te))),
+        }
+    return out
+
+
+def is_deterministic(name: str, n: int = 1000, seed: int = 0) -> bool:
+    """True when two forward passes of the activation in training mode give the same output
+    on the same input: GELU, Mish (and every activation but RReLU) inject no noise."""
+    z = np.random.default_rng(seed).standard_normal(n)
+    if name == "rrelu":
+        a = numeric.rrelu(z, training=True, rng=np.random.default_rng(1))
+        b = numeric.rrelu(z, training=True, rng=np.random.default_rng(2))
+    else:
+        f = numeric.ELEMENTWISE[name][0]
+        a, b = f(z), f(z)
+    return bool(np.array_equal(a, b))

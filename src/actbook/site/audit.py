@@ -1,0 +1,443 @@
+"""Check the built website as a reader's browser sees it: offline, accessible, working controls.
+
+The pieces are reusable by the browser tests (``tests/test_site.py``) and the page-weight
+benchmark (``benchmarks/site.py``):
+
+* :func:`toc_pages` lists the HTML page of every entry of ``_toc.yml`` (so the checks grow with
+  the book);
+* :func:`serve` serves a built site from a plain threading ``http.server`` on a free localhost
+  port, recording every failed request (the browser does not report a missing favicon);
+* :func:`browser` starts Debian's Chromium through Playwright, with no background traffic;
+* :func:`audit_page` opens one page in a fresh browser context whose network is cut off
+  (every request to another host is recorded and aborted) and collects what the tests judge:
+  requests, console errors, typeset math, images, interactive controls, axe-core violations
+  and light/dark screenshots.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from actbook.paths import ROOT  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+INLINE_SCHEMES = {"data", "blob", "about"}
+
+# Controls of the theme (header, sidebars, search dialog, article toolbar) and the copy buttons
+# of code cells live outside the article or copy to the clipboard: they are the "known theme
+# controls". Every other control on a page must visibly change something when used.
+THEME_CONTROL = (
+    "el => !el.closest('article.bd-article') || el.matches('button.copybtn')"
+    " || !!el.closest('.bd-header-article, .header-article-items')"
+)
+CONTROLS = "input, select, textarea, button, summary, [role=button]"
+INTERACTIVE_RANGE = "figure.actbook-interactive input[type=range]"
+
+# TeX that MathJax should have turned into math: display delimiters or a TeX command.
+RAW_TEX = re.compile(
+    r"\$\$|\\\(|\\\[|\\(?:frac|dfrac|begin|end|left|right|mathrm|operatorname|sigma|sum|prod"
+    r"|int|sqrt|tanh|exp|log|cdot|infty|partial|alpha|beta|lambda|mathbb|tag|label)\b"
+)
+
+
+# ----------------------------------------------------------------------------- the book
+def toc_files(root: Path = ROOT) -> list[str]:
+    """Every file of ``_toc.yml`` (root first), as written there (no suffix)."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for e in entries:
+            if "file" in e:
+                files.append(str(Path(e["file"]).with_suffix("")))
+            walk(e.get("sections", []))
+            walk(e.get("chapters", []))
+
+    walk(toc.get("parts", []))
+    walk(toc.get("chapters", []))
+    return files
+
+
+def toc_pages(root: Path = ROOT) -> list[str]:
+    """The built HTML path (relative to the site) of every page of the table of contents."""
+    return [f + ".html" for f in toc_files(root)]
+
+
+def source_of(docname: str, root: Path = ROOT) -> Path:
+    """The source file of a toc entry: ``.md`` or ``.ipynb``."""
+    for suffix in (".md", ".ipynb"):
+        path = root / (docname + suffix)
+        if path.exists():
+            return path
+    raise FileNotFoundError(f"no source for toc entry {docname!r}")
+
+
+def is_notebook(docname: str, root: Path = ROOT) -> bool:
+    """A notebook page: an ``.ipynb``, or a MyST text notebook (front matter with a kernel)."""
+    src = source_of(docname, root)
+    if src.suffix == ".ipynb":
+        return True
+    text = src.read_text()
+    head = text.split("---", 2)[1] if text.startswith("---") else ""
+    return "kernelspec" in head
+
+
+def launch_urls(root: Path = ROOT) -> dict[str, str]:
+    """The launch providers configured in ``_config.yml`` (the one place): name -> base url."""
+    conf = yaml.safe_load((root / "_config.yml").read_text())
+    buttons = conf.get("launch_buttons") or {}
+    keys = ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url", "jupyterlite_url")
+    return {k: buttons[k].rstrip("/") for k in keys if buttons.get(k)}
+
+
+# ----------------------------------------------------------------------------- serving
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    failures: list[str]
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib name)
+        pass
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if str(code).isdigit() and int(code) >= 400:
+            self.failures.append(f"{code} {self.path}")
+
+
+@dataclass
+class StaticServer:
+    url: str
+    failures: list[str]  # "404 /favicon.ico": every request the server could not answer
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[StaticServer]:
+    """Serve ``folder`` on a free port of 127.0.0.1 from a background thread."""
+    failures: list[str] = []
+    handler = type("Handler", (_Handler,), {"failures": failures})
+    factory = functools.partial(handler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), factory)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield StaticServer(f"http://127.0.0.1:{server.server_address[1]}/", failures)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@contextmanager
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, with no background network traffic of its own."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in INLINE_SCHEMES or parts.hostname in LOCAL_HOSTS
+
+
+# ----------------------------------------------------------------------------- one page
+@dataclass
+class PageReport:
+    """What one visit of a page found. Empty lists mean a clean page."""
+
+    page: str
+    external_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    math_sources: int = 0  # elements holding TeX in the HTML
+    math_untypeset: list[str] = field(default_factory=list)
+    raw_tex: list[str] = field(default_factory=list)
+    images: int = 0
+    broken_images: list[str] = field(default_factory=list)
+    images_without_alt: list[str] = field(default_factory=list)
+    interactive: list[dict] = field(default_factory=list)
+    dead_controls: list[str] = field(default_factory=list)
+    theme_controls: int = 0
+    axe_serious: list[str] = field(default_factory=list)
+    dark_theme: str = ""
+    dark_figure_luminance: list[float] = field(default_factory=list)
+    screenshots: list[Path] = field(default_factory=list)
+
+
+_WAIT_MATH = """async () => {
+  if (!document.querySelector('.math, .text_latex')) return 0;
+  for (let i = 0; i < 400 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
+    await new Promise(r => setTimeout(r, 25));
+  if (!(window.MathJax && MathJax.startup)) return -1;
+  await MathJax.startup.promise;
+  return document.querySelectorAll('mjx-container').length;
+}"""
+
+_MATH = """() => {
+  const srcs = [...document.querySelectorAll('article .math, article .text_latex')];
+  const untypeset = srcs
+    .filter(e => !e.querySelector('mjx-container') && !e.closest('mjx-container'))
+    .map(e => e.textContent.trim().slice(0, 80));
+  const art = document.querySelector('article').cloneNode(true);
+  art.querySelectorAll('pre, code, script, style, textarea, mjx-container, .highlight')
+     .forEach(e => e.remove());
+  return {n: srcs.length, untypeset, text: art.textContent};
+}"""
+
+_IMAGES = """() => [...document.images].map(m => ({
+  src: (m.currentSrc || m.src).slice(0, 80), ok: m.complete && m.naturalWidth > 0,
+  alt: (m.getAttribute('alt') || '').trim(), inArticle: !!m.closest('article')}))"""
+
+_FIGURE_STATE = """fig => ({
+  shown: [...fig.querySelectorAll('img')].findIndex(m => !m.hidden),
+  output: (fig.querySelector('output') || {}).textContent || ''})"""
+
+
+def _fingerprint(page) -> str:
+    return page.evaluate("() => document.querySelector('article').outerHTML")
+
+
+def _mean_luminance(png: bytes) -> float:
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("L")
+    hist = img.histogram()
+    return sum(i * n for i, n in enumerate(hist)) / max(1, sum(hist))
+
+
+def _check_interactive(page, report: PageReport) -> None:
+    """Move every precomputed control to both ends; the shown frame and the pixels must change."""
+    ranges = page.locator(INTERACTIVE_RANGE)
+    for i in range(ranges.count()):
+        rng = ranges.nth(i)
+        fig = rng.locator("xpath=ancestor::figure[1]")
+        fig.scroll_into_view_if_needed()
+        before = fig.evaluate(_FIGURE_STATE)
+        shot_before = fig.screenshot()
+        rng.focus()
+        page.keyboard.press("End")
+        after = fig.evaluate(_FIGURE_STATE)
+        if after == before:  # it was at the end already: go to the other end
+            page.keyboard.press("Home")
+            after = fig.evaluate(_FIGURE_STATE)
+        shot_after = fig.screenshot()
+        report.interactive.append(
+            {
+                "index": i,
+                "before": before,
+                "after": after,
+                "frame_changed": after["shown"] != before["shown"] and after["shown"] >= 0,
+                "label_changed": after["output"] != before["output"],
+                "pixels_changed": shot_before != shot_after,
+            }
+        )
+        rng.fill(rng.evaluate("e => e.defaultValue"))  # back to the default frame
+
+
+def _check_controls(page, report: PageReport) -> None:
+    """Use every control that is not the theme's; a control that changes nothing is dead."""
+    controls = page.locator(CONTROLS)
+    done = set()
+    for i in range(controls.count()):
+        el = controls.nth(i)
+        if el.evaluate(THEME_CONTROL):
+            report.theme_controls += 1
+            continue
+        if el.evaluate(f"e => e.matches('{INTERACTIVE_RANGE}')"):
+            continue  # checked with pixels by _check_interactive
+        if not el.is_visible():
+            continue
+        desc = el.evaluate(
+            "e => e.outerHTML.slice(0, 120) + ' in ' + ((e.closest('section[id]') || {}).id || '?')"
+        )
+        if desc in done:
+            continue
+        done.add(desc)
+        url, before = page.url, _fingerprint(page)
+        kind = el.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
+        try:
+            if kind.startswith("select"):
+                options = el.locator("option")
+                el.select_option(index=(1 if options.count() > 1 else 0))
+            elif kind in ("input:range",):
+                el.focus()
+                page.keyboard.press("End")
+            elif kind.startswith(("textarea", "input:text", "input:search", "input:number")):
+                el.fill("1")
+            else:
+                el.click(timeout=2000)
+        except (
+            Exception
+        ) as exc:  # a control that cannot be used is as dead as one that does nothing
+            report.dead_controls.append(f"{desc}: {type(exc).__name__}")
+            continue
+        page.wait_for_timeout(50)
+        if page.url != url:
+            page.go_back()
+            continue
+        if _fingerprint(page) == before:
+            report.dead_controls.append(desc)
+
+
+def _axe(page, rules: list[str] | None = None) -> list[str]:
+    """The serious and critical axe-core violations of the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # No CSSOM preload: axe would fetch the theme's @import relative to the page (a 404).
+    options: dict[str, Any] = {"resultTypes": ["violations"], "preload": False}
+    if rules:
+        options["runOnly"] = rules
+    found = []
+    for v in Axe().run(page, options=options).response["violations"]:
+        if v.get("impact") in ("serious", "critical"):
+            targets = [" ".join(map(str, n.get("target", []))) for n in v["nodes"][:3]]
+            found.append(f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {targets}")
+    return found
+
+
+def audit_page(
+    browser_,
+    base_url: str,
+    page_path: str,
+    screenshots: Path | None = None,
+    axe: bool = True,
+) -> PageReport:
+    """Open ``page_path`` of the site served at ``base_url`` and check everything a reader meets."""
+    report = PageReport(page_path)
+    context = browser_.new_context(viewport=VIEWPORT, color_scheme="light")
+
+    def route(r):
+        if is_local(r.request.url):
+            r.continue_()
+        else:  # the reader may be offline: nothing may come from elsewhere
+            report.external_requests.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda m: m.type == "error" and report.console_errors.append(f"console: {m.text}"),
+    )
+    page.on("pageerror", lambda e: report.console_errors.append(f"uncaught: {e}"))
+    page.on(
+        "requestfailed",
+        lambda r: is_local(r.url) and report.failed_requests.append(f"{r.failure} {r.url}"),
+    )
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and report.failed_requests.append(f"{r.status} {r.url}"),
+    )
+    try:
+        page.goto(base_url + page_path, wait_until="load")
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        if page.evaluate(_WAIT_MATH) < 0:
+            report.console_errors.append("MathJax never started")
+        math = page.evaluate(_MATH)
+        report.math_sources = math["n"]
+        report.math_untypeset = math["untypeset"]
+        report.raw_tex = sorted({m.group(0) for m in RAW_TEX.finditer(math["text"])})
+
+        images = page.evaluate(_IMAGES)
+        report.images = len(images)
+        report.broken_images = [m["src"] for m in images if not m["ok"]]
+        report.images_without_alt = [m["src"] for m in images if not m["alt"]]
+
+        if axe:
+            report.axe_serious += _axe(page)
+
+        slug = page_path.removesuffix(".html").replace("/", "__")
+        if screenshots is not None:
+            screenshots.mkdir(parents=True, exist_ok=True)
+            path = screenshots / f"{slug}-light.png"
+            page.screenshot(path=path)
+            report.screenshots.append(path)
+
+        _check_interactive(page, report)
+        _check_controls(page, report)
+
+        # Dark mode: the site starts in "auto", so the reader's system setting switches it.
+        page.evaluate("() => window.scrollTo(0, 0)")
+        # Colours fade between modes: measure the end state, not a frame of the fade.
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        page.emulate_media(color_scheme="dark")
+        try:
+            page.wait_for_function(
+                "document.documentElement.dataset.theme === 'dark'", timeout=3000
+            )
+        except Exception:  # reported below: the theme stayed light
+            pass
+        report.dark_theme = page.evaluate("() => document.documentElement.dataset.theme")
+        if axe:  # text must stay readable in dark mode too
+            report.axe_serious += [f"dark mode: {v}" for v in _axe(page, ["color-contrast"])]
+        figures = page.locator("article figure img:visible, article .cell_output img:visible")
+        for i in range(min(figures.count(), 3)):
+            report.dark_figure_luminance.append(_mean_luminance(figures.nth(i).screenshot()))
+        if screenshots is not None:
+            page.evaluate("() => window.scrollTo(0, 0)")
+            path = screenshots / f"{slug}-dark.png"
+            page.screenshot(path=path)
+            report.screenshots.append(path)
+            if figures.count():
+                path = screenshots / f"{slug}-dark-figure.png"
+                figures.first.screenshot(path=path)
+                report.screenshots.append(path)
+    finally:
+        context.close()
+    return report
+
+
+def page_weight(browser_, url: str) -> dict[str, Any]:
+    """Bytes and requests of one page (cold cache), time to ``load`` and to typeset math."""
+    context = browser_.new_context(viewport=VIEWPORT)
+    context.route("**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort())
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="load")
+        page.evaluate(_WAIT_MATH)
+        timing = page.evaluate(
+            """() => {
+              const n = performance.getEntriesByType('navigation')[0];
+              const res = performance.getEntriesByType('resource')
+                .map(r => [r.name.split('?')[0].split('/').slice(-2).join('/'), r.encodedBodySize]);
+              return {load: n.loadEventEnd, html: n.encodedBodySize, ready: performance.now(),
+                      resources: res};
+            }"""
+        )
+    finally:
+        context.close()
+    resources = sorted(timing["resources"], key=lambda r: -r[1])
+    return {
+        "bytes": float(timing["html"] + sum(size for _, size in resources)),
+        "requests": float(1 + len(resources)),
+        "html_bytes": float(timing["html"]),
+        "load_ms": float(timing["load"]),
+        "math_ready_ms": float(timing["ready"]),
+        "heaviest": resources[:5],
+    }

@@ -1,0 +1,54 @@
+"""Interactive figures: every control changes the figure, live and on the static site."""
+
+import re
+
+import numpy as np
+import pytest
+
+from actbook.figures.plotting import ActivationPlot, gallery, plot_activation
+from actbook.figures.widgets import InteractiveFigure, Slider, activation_explorer
+from tests.figure_checks import assert_static_control_works
+
+
+def test_live_slider_changes_the_image():
+    fx = activation_explorer("leaky_relu", [Slider("alpha", "α", 0.0, 1.0, 0.01, 0.01)])
+    w = fx.widget()
+    image = w.children[-1]
+    before = image.value
+    fx.controls["alpha"].value = 0.5  # what a student's drag does
+    assert image.value != before
+    np.testing.assert_allclose(fx.plot.lines[0].get_ydata()[0], 0.5 * fx.plot.z[0])
+
+
+def test_probe_slider_moves_the_point_and_tangent():
+    fx = activation_explorer("sigmoid")
+    fx.widget()
+    before = fx.image
+    fx.controls["probe"].value = 3.0
+    assert fx.image != before
+    assert "0.04518" in fx.plot.readout.get_text()  # sigma'(3)
+
+
+def test_static_control_has_distinct_frames_one_visible_and_labelled():
+    fx = activation_explorer("elu", [Slider("alpha", "α", 0.5, 2.0, 0.1, 1.0)])
+    html = fx.static_html()
+    assert_static_control_works(html)
+    assert 'aria-label="α"' in html and "<output>α = 1</output>" in html
+    assert all('alt="' in tag for tag in re.findall(r"<img[^>]*>", html))
+    assert "http" not in html.replace("data:image/png", "")
+
+
+def test_mimebundle_carries_widget_and_html():
+    bundle = activation_explorer("tanh")._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/html"].startswith('<figure class="actbook-interactive">')
+
+
+def test_a_figure_needs_a_slider():
+    with pytest.raises(ValueError, match="at least one slider"):
+        InteractiveFigure(ActivationPlot("relu"), [], "x")
+
+
+def test_static_figures_have_two_panels_and_gallery_all():
+    assert len(plot_activation("gelu", overlay=["relu"]).axes) == 2
+    assert len(gallery(["relu", "tanh", "gelu"]).axes) == 6

@@ -1,0 +1,302 @@
+"""The website as a reader meets it, in a real browser (Debian's Chromium through Playwright).
+
+Every page of ``_toc.yml`` is opened once, from a plain static file server, with the network
+cut off, and audited (:func:`actbook.site.audit.audit_page`): it must be self-contained, free of
+console errors, with typeset math, loading images with alt text, controls that do something,
+no serious axe-core violation, legible figures in dark mode. Screenshots (light and dark) go to
+``_build/screenshots/`` for a reviewer.
+
+The tests build the book with ``make book`` (fixture ``built_site``). To check an existing build
+instead, point ``ACTBOOK_SITE`` at its ``html`` folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+import snowballstemmer
+import yaml
+from bs4 import BeautifulSoup
+
+from actbook.course import release
+from actbook.site import audit as site_check
+from actbook.site import instructor_build
+from actbook.site.audit import PageReport
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = site_check.toc_pages(ROOT)
+NOTEBOOK_PAGES = [f + ".html" for f in site_check.toc_files(ROOT) if site_check.is_notebook(f)]
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+STEM = snowballstemmer.stemmer("porter").stemWord  # what Sphinx's English search index uses
+
+
+@pytest.fixture(scope="module")
+def site(request) -> Path:
+    env = os.environ.get("ACTBOOK_SITE")
+    return Path(env).resolve() if env else request.getfixturevalue("built_site")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with site_check.browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    with site_check.serve(site) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def audit(site, chromium, served):
+    """Audit each page once (lazily) and keep the report for every test that asks."""
+    reports: dict[str, PageReport] = {}
+    shots = site.parent / "screenshots"
+
+    def get(page: str) -> PageReport:
+        if page not in reports:
+            seen = len(served.failures)
+            report = site_check.audit_page(chromium, served.url, page, screenshots=shots)
+            # what the server could not answer (the browser does not report a favicon miss)
+            report.failed_requests += [f"server: {f}" for f in served.failures[seen:]]
+            reports[page] = report
+        return reports[page]
+
+    return get
+
+
+# ----------------------------------------------------------------------------- every page
+@pytest.mark.parametrize("page", PAGES)
+def test_page_is_self_contained(audit, page):
+    r = audit(page)
+    assert not r.external_requests, f"{page} asks other hosts: {r.external_requests}"
+    assert not r.failed_requests, f"{page}: {r.failed_requests}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_has_no_console_errors(audit, page):
+    assert not audit(page).console_errors
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_math_is_typeset(audit, site, page):
+    r = audit(page)
+    assert not r.raw_tex, f"raw TeX left in the text of {page}: {r.raw_tex}"
+    assert not r.math_untypeset, f"math MathJax did not typeset on {page}: {r.math_untypeset}"
+    html = (site / page).read_text()
+    if re.search(r'class="math notranslate|class="output text_latex', html):
+        assert r.math_sources > 0, f"{page} has math in its HTML but none was found in the page"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_images_load_and_have_alt_text(audit, page):
+    r = audit(page)
+    assert not r.broken_images, f"images that do not load on {page}: {r.broken_images}"
+    assert not r.images_without_alt, f"images without alt text on {page}: {r.images_without_alt}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_interactive_figures_respond(audit, site, page):
+    r = audit(page)
+    expected = (site / page).read_text().count('class="actbook-interactive"')
+    assert len(r.interactive) == expected, "every precomputed control was moved"
+    for fig in r.interactive:
+        assert fig["frame_changed"], f"moving control {fig['index']} kept the same frame: {fig}"
+        assert fig["label_changed"], f"the value shown next to control {fig['index']} is stale"
+        assert fig["pixels_changed"], f"control {fig['index']} moved but the figure looks the same"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_control_looks_live_but_does_nothing(audit, page):
+    r = audit(page)
+    assert not r.dead_controls, f"controls on {page} that change nothing: {r.dead_controls}"
+    assert r.theme_controls > 0, "the theme's controls were found (the classification works)"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_serious_accessibility_violation(audit, page):
+    assert not audit(page).axe_serious
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_dark_mode_keeps_figures_legible(audit, page):
+    r = audit(page)
+    assert r.dark_theme == "dark", "the site follows the reader's dark system setting"
+    # The figures are drawn on white: on a dark page they must stay light cards (a figure
+    # whose background went dark would measure far below 150 of 255).
+    dim = [round(v) for v in r.dark_figure_luminance if v < 150]
+    assert not dim, f"figures of {page} turned dark in dark mode (mean luminance {dim})"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_screenshots_are_written(audit, page):
+    shots = audit(page).screenshots
+    assert {p.name.rsplit("-", 1)[-1] for p in shots} >= {"light.png", "dark.png"}
+    assert all(p.stat().st_size > 5_000 for p in shots), "a blank screenshot"
+
+
+# ----------------------------------------------------------------------------- the site
+def test_search_works_offline(chromium, served, site):
+    """The search page runs from the site's own index and scripts."""
+    title = BeautifulSoup((site / PAGES[1]).read_text(), "html.parser").h1.get_text()
+    word = max(WORD.findall(title), key=len)
+    ctx = chromium.new_context()
+    ctx.route("**/*", lambda r: r.continue_() if site_check.is_local(r.request.url) else r.abort())
+    try:
+        page = ctx.new_page()
+        page.goto(f"{served.url}search.html?q={word}")
+        page.wait_for_selector("ul.search li", timeout=15_000)
+        hits = page.locator("ul.search li a").evaluate_all("els => els.map(e => e.href)")
+    finally:
+        ctx.close()
+    assert any(PAGES[1] in h for h in hits), f"searching {word!r} does not find {PAGES[1]}"
+
+
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
+def test_notebook_download_and_launch_links(site, page):
+    """Each chapter and exercise offers its notebook and the launch links of _config.yml."""
+    soup = BeautifulSoup((site / page).read_text(), "html.parser")
+    downloads = [a["href"] for a in soup.select(".dropdown-download-buttons a[href]")]
+    ipynb = [h for h in downloads if h.endswith(".ipynb")]
+    assert ipynb, (
+        f"{page} offers no .ipynb download (for a .md notebook the theme writes it only when"
+        " a launch button is configured in _config.yml)"
+    )
+    for href in downloads:
+        if href.endswith((".ipynb", ".md")):
+            target = (site / page).parent / href
+            assert target.is_file(), f"the download {href} of {page} is not in the build"
+    nb = json.loads(((site / page).parent / ipynb[0]).read_text())
+    assert nb["cells"], "the downloaded notebook has cells"
+
+    urls = site_check.launch_urls(ROOT)
+    assert urls, "the course offers a launch button: configure one in _config.yml"
+    launch = soup.select(".dropdown-launch-buttons a[href]")
+    for key, base in urls.items():
+        hits = [a for a in launch if a["href"].startswith(base)]
+        assert hits, f"{page} has no {key} launch link to {base}"
+    # links only, never a script or a fetch: the audit records any request to these hosts
+    assert not soup.select(".dropdown-launch-buttons script, .dropdown-launch-buttons iframe")
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(text)}
+
+
+def _index_terms(searchindex: Path) -> set[str]:
+    text = searchindex.read_text()
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    return set(index["terms"]) | set(index["titleterms"])
+
+
+def _secret_only_stems(site: Path) -> dict[str, set[str]]:
+    """Per assignment, the word stems that occur in its solutions and hidden tests and nowhere
+    in what the site is made from: the toc's sources, the library and benchmark results the
+    pages print from, and the executed notebooks with their glued values."""
+    from tests.test_assignments import secret_lines
+
+    made_from = [site_check.source_of(f, ROOT) for f in site_check.toc_files(ROOT)]
+    made_from += [*(ROOT / "src" / "actbook").rglob("*.py"), *(ROOT / "benchmarks").glob("*.json")]
+    made_from += [ROOT / "references.bib"]  # the bibliography page prints it
+    made_from += [*(site.parent / "jupyter_execute").rglob("*.*")]
+    public: set[str] = set()
+    for path in made_from:
+        if path.suffix in (".md", ".ipynb", ".py", ".json", ".bib"):
+            public |= _words(path.read_text(errors="ignore"))
+    public_stems = {STEM(w) for w in public}
+    out = {}
+    for aid in release.assignments():
+        words = set().union(*(_words(line) for line in secret_lines(aid)))
+        out[aid] = {STEM(w) for w in words} - public_stems
+    return out
+
+
+def test_search_index_holds_no_solution(site):
+    text = (site / "searchindex.js").read_text()
+    assert '"solutions/' not in text, "a solutions/ page was indexed"
+    terms = _index_terms(site / "searchindex.js")
+    for aid, stems in _secret_only_stems(site).items():
+        assert stems, f"{aid}: no word is unique to its solutions, the check would be blind"
+        leaked = sorted(stems & terms)
+        assert not leaked, f"words only the solutions of {aid} use are searchable: {leaked}"
+
+
+def _tree_digest(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_instructor_build_has_solutions_and_leaves_student_site_alone(site, tmp_path):
+    """``make book-instructor`` shows the solutions, to a separate folder only."""
+    from tests.test_assignments import secret_lines
+
+    before = _tree_digest(site)
+    out = instructor_build.build(tmp_path / "instructor" / "html")
+    assert _tree_digest(site) == before, "the instructor build changed the student site"
+
+    terms = _index_terms(out / "searchindex.js")
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    released = instructor_build.instructor_toc(toc, release.assignments())[1]
+    assert released, "the toc lists at least one exercise with its solutions/ notebook"
+    secret_stems = _secret_only_stems(site)
+    found_in_index = set()
+    for aid in released:
+        stems = secret_stems[aid]
+        page = out / "solutions" / aid / f"{aid}.html"
+        assert page.is_file(), f"the instructor edition lacks the solutions of {aid}"
+        # the text as read (the HTML splits highlighted code into spans)
+        text = BeautifulSoup(page.read_text(), "html.parser").get_text()
+        assert "BEGIN HIDDEN TESTS" in text
+        shown = [line for line in secret_lines(aid) if line in text]
+        assert len(shown) > len(secret_lines(aid)) // 2, "the solution lines are shown"
+        found_in_index |= stems & terms
+    # The student index check is not blind: the same words are found here. (Sphinx indexes
+    # prose, not code, so only assignments with written answers can show it.)
+    assert found_in_index, "the instructor index holds no solution word of any assignment"
+    assert instructor_build.BANNER in (out / PAGES[0]).read_text(), "the edition says what it is"
+    assert not (site / "solutions").exists()
+
+
+# ----------------------------------------------------------------------------- the checker
+BROKEN_PAGE = """<!doctype html><html lang="en"><head><title>broken</title>
+<link rel="icon" href="data:,"></head><body><article class="bd-article">
+<p>Raw: $$\\frac{1}{2}$$</p>
+<img src="https://example.org/remote.png" alt="remote">
+<img src="missing.png">
+<button id="dead">Press me</button>
+<figure class="actbook-interactive"><img src="data:image/png;base64,{png}" alt="a">
+<figcaption><label>p <input type="range" min="0" max="2" value="0"></label></figcaption></figure>
+<script>undefinedFunction()</script>
+</article></body></html>"""
+
+
+def test_the_audit_catches_each_defect(chromium, tmp_path):
+    """A page with one defect of each kind: the audit must report every one (no blind test)."""
+    import base64
+
+    from matplotlib.figure import Figure
+
+    from actbook.figures.widgets import render_png
+
+    fig = Figure(figsize=(1, 1))
+    png = base64.b64encode(render_png(fig)).decode()
+    (tmp_path / "broken.html").write_text(BROKEN_PAGE.replace("{png}", png))
+    with site_check.serve(tmp_path) as srv:
+        r = site_check.audit_page(chromium, srv.url, "broken.html")
+        assert set(srv.failures) == {"404 /missing.png"}
+    assert set(r.external_requests) == {"https://example.org/remote.png"}
+    assert any("undefinedFunction" in e for e in r.console_errors)
+    assert "$$" in r.raw_tex and "\\frac" in r.raw_tex
+    assert len(r.broken_images) == 2 and len(r.images_without_alt) == 1
+    assert any('id="dead"' in d for d in r.dead_controls)
+    assert r.interactive and not r.interactive[0]["frame_changed"]
+    assert r.axe_serious, "axe finds the unlabelled range input and the empty alt"
