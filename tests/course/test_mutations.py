@@ -7,7 +7,7 @@ notebook, solution cells and hidden tests included, once unmutated and once per 
 the mutant swapped in for the answer. Every mutant must fail at least one graded cell, and
 the unmutated notebook must pass every one (otherwise the harness could not tell).
 
-Show the kill table with ``pytest tests/test_mutations.py -rP``.
+Show the kill table with ``pytest tests/course/test_mutations.py -rP``.
 """
 
 from __future__ import annotations

@@ -199,7 +199,7 @@ def _secret_only_stems(site: Path) -> dict[str, set[str]]:
     """Per assignment, the word stems that occur in its solutions and hidden tests and nowhere
     in what the site is made from: the toc's sources, the library and benchmark results the
     pages print from, and the executed notebooks with their glued values."""
-    from tests.test_assignments import secret_lines
+    from tests.course.test_assignments import secret_lines
 
     made_from = [site_check.source_of(f, ROOT) for f in site_check.toc_files(ROOT)]
     made_from += [*(ROOT / "src" / "actbook").rglob("*.py"), *(ROOT / "benchmarks").glob("*.json")]
@@ -237,7 +237,7 @@ def _tree_digest(folder: Path) -> dict[str, tuple[int, int]]:
 
 def test_instructor_build_has_solutions_and_leaves_student_site_alone(site, tmp_path):
     """``make book-instructor`` shows the solutions, to a separate folder only."""
-    from tests.test_assignments import secret_lines
+    from tests.course.test_assignments import secret_lines
 
     before = _tree_digest(site)
     out = instructor_build.build(tmp_path / "instructor" / "html")

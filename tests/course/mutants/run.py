@@ -2,7 +2,7 @@
 
 Usage: ``python tests/course/mutants/run.py solutions/<id>/<id>.ipynb MODULE.py``
 
-Executed in a fresh process (``tests/test_mutations.py`` starts one per assignment) because
+Executed in a fresh process (``tests/course/test_mutations.py`` starts one per assignment) because
 the notebooks' ``not_borrowed`` check fails whenever ``actbook`` has been imported, as it is
 in the pytest process. For the unmutated notebook and for every mutant, the cells run in
 order in a fresh namespace, as a kernel would run them. A mutant's functions are defined
