@@ -23,6 +23,7 @@ def test_every_toc_page_is_built(built_site):
 
 def test_no_solution_or_hidden_test_is_published(built_site):
     from bs4 import BeautifulSoup
+
     from tests.course.test_assignments import SECRET_MARKERS, secret_lines
 
     # Text as a reader sees it: Pygments splits a code line into many <span>s.
