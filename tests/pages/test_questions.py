@@ -437,7 +437,14 @@ def test_no_test_cell_depends_on_the_machine_clock():
         if not meta(c).get("grade") or c["cell_type"] != "code":
             continue
         src = "".join(c["source"])
-        for word in ("time.sleep", "perf_counter", "timeit", "time.time", "Q6_RATIO <", "< Q6_RATIO"):
+        for word in (
+            "time.sleep",
+            "perf_counter",
+            "timeit",
+            "time.time",
+            "Q6_RATIO <",
+            "< Q6_RATIO",
+        ):
             assert word not in src, (meta(c)["grade_id"], word)
 
 
