@@ -136,7 +136,8 @@ def loss_scale_demo(
     A healthy ReLU network (He) and a vanishing sigmoid network (Xavier) on the spiral, at
     initialisation, with the loss multiplied by each of ``scales`` (mixed-precision training
     multiplies the loss by a scale factor, 2^16 at the start of PyTorch's dynamic scaler; a
-    summed instead of averaged loss multiplies it by the batch size). Every gradient scales with the loss; the ratio of the
+    summed instead of averaged loss multiplies it by the batch size). Every gradient scales with
+    the loss; the ratio of the
     first layer's norm to the last's does not. Keys are ``(activation, depth, scale)``.
     """
     X, y = spirals()
