@@ -21,7 +21,7 @@ class Leaf:
     """One answer of the tree: the text's recommendation, its reason, and the course's caveat.
 
     ``label`` is the edge label of the text's diagram; ``activation`` and ``reason`` are the
-    leaf's two lines; ``caveat`` is what the audit (claims.md) adds; ``page`` the chapter
+    leaf's two lines; ``caveat`` is the course's correction or warning; ``page`` the chapter
     that treats the activation.
     """
 
@@ -65,9 +65,9 @@ TREE: dict[str, Question] = {
                 "Deep network (40+ layers)",
                 "Swish / GELU",
                 "Smooth, non-monotonic; reported gains over ReLU in deep models.",
-                "The '40+ layers' threshold has no general support (claims C56, C62); depth "
-                "alone is handled first by initialisation, normalisation and residual "
-                "connections.",
+                "The '40+ layers' threshold has no general support: the Swish paper's gains "
+                "are on ImageNet models, with no depth threshold, and depth alone is handled "
+                "first by initialisation, normalisation and residual connections.",
                 "swish.md",
                 "#E5FFE5",
                 "reported best in deep models",
@@ -89,7 +89,7 @@ TREE: dict[str, Question] = {
                 "GELU",
                 "The feed-forward sublayer of BERT and GPT / GPT-2.",
                 "Many newer LLMs (PaLM, LLaMA) use the gated SwiGLU instead; attention itself "
-                "uses softmax, not GELU (claims C50, C51).",
+                "uses softmax, not GELU.",
                 "gelu.md",
                 "#FFE5F3",
                 "the BERT / GPT standard",

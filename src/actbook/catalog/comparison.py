@@ -17,15 +17,17 @@ from collections.abc import Callable
 
 import mpmath
 import numpy as np
+import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from actbook.catalog import numeric, properties
+from actbook.catalog import numeric, properties, symbolic
 
 __all__ = [
     "max_abs_difference",
     "high_precision",
     "relative_error",
     "left_saturation_point",
+    "finite_difference_error",
 ]
 
 Array = NDArray[np.float64]
@@ -77,3 +79,22 @@ def left_saturation_point(
     if above[0]:
         raise ValueError(f"{name}'s derivative is still above {fraction:g} of its peak at {zmin}")
     return float(zs[np.argmax(above)])
+
+
+def finite_difference_error(name: str, h: float = 1e-6) -> float:
+    """The largest gap between SymPy's derivative of ``name`` (parameters at their defaults)
+    and central differences ``(f(z + h) - f(z - h)) / 2h`` of the NumPy reference, on 801
+    points of [-8, 8] that keep ``h`` away from a kink at 0. About 1e-9 when both agree.
+
+    >>> finite_difference_error("sigmoid") < 1e-8
+    True
+    """
+    act = symbolic.CATALOG[name]
+    d = sp.lambdify(symbolic.z, act.with_defaults(symbolic.derivative(name)), ["scipy", "numpy"])
+    params = {s.name: v for s, v in act.params.items()}
+    f = numeric.ELEMENTWISE[name][0]
+    zs = np.linspace(-8.0, 8.0, 801)
+    zs = zs[np.abs(zs) > 10 * h]
+    central = (f(zs + h, **params) - f(zs - h, **params)) / (2 * h)
+    derived = np.broadcast_to(np.asarray(d(zs), dtype=float), zs.shape)
+    return float(np.max(np.abs(derived - central)))
