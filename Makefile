@@ -6,12 +6,13 @@ JOBS    ?= 2
 # Small matrix products: OpenBLAS threads only spin against each other on 2 cores.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: help install book book-instructor test test-fast lab exercises grade-demo bench lint format clean
+.PHONY: help install book book-instructor student-edition test test-fast lab exercises grade-demo bench lint format clean
 
 help:
 	@echo "make install    create .venv with everything pinned in requirements.txt (other targets do it too)"
 	@echo "make book       build the website into _build/html (strict: any warning fails)"
 	@echo "make book-instructor  the book WITH solutions into _build/instructor/html (staff only)"
+	@echo "make student-edition DEST=DIR  the public student edition (no solutions) into DIR"
 	@echo "make test       run the whole test suite (fast and slow: book build, browser)"
 	@echo "make test-fast  the fast tests only"
 	@echo "make lab        JupyterLab on the exercises, with nbgrader and widgets"
@@ -40,6 +41,11 @@ book: $(VENV) _build/.actbook-stamp
 
 book-instructor: $(VENV)
 	$(PY) -m actbook.site.instructor_build
+
+# The public repository's tree: book sources, exercises, the library without instructor parts.
+student-edition: $(VENV)
+	@test -n "$(DEST)" || { echo "make student-edition DEST=DIR (a new or empty folder, or a previous edition)"; exit 2; }
+	$(PY) -m actbook.site.edition "$(DEST)"
 
 test: $(VENV)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from actbook.catalog import numeric
-from actbook.pages import questions
+from actbook.course import answers as questions
 
 ROOT = Path(__file__).resolve().parents[2]
 AID = "ps06-questions"
@@ -221,7 +221,7 @@ MISCONCEPTIONS = {
     "linear hidden layers keep the full rank": ("test-q1", "Q1_RANK = 5"),
     "collapse borrowed from the course library": (
         "test-q1",
-        "from actbook.pages.questions import collapse",
+        "from actbook.course.answers import collapse",
     ),
     "the activation instead of its derivative": (
         "test-q2",

@@ -43,8 +43,11 @@ def site(request) -> Path:
 
 @pytest.fixture(scope="module")
 def chromium():
-    with site_check.browser() as b:
-        yield b
+    try:
+        with site_check.browser() as b:
+            yield b
+    except site_check.BrowserMissing as e:  # one line, not a Playwright trace
+        pytest.skip(str(e))
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +163,8 @@ def test_search_works_offline(chromium, served, site):
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
 def test_notebook_download_and_launch_links(site, page):
-    """Each chapter and exercise offers its notebook and the launch links of _config.yml."""
+    """Each chapter and exercise offers its notebook, and the launch links of _config.yml when
+    a public repository is configured there (none otherwise)."""
     soup = BeautifulSoup((site / page).read_text(), "html.parser")
     downloads = [a["href"] for a in soup.select(".dropdown-download-buttons a[href]")]
     ipynb = [h for h in downloads if h.endswith(".ipynb")]
@@ -176,8 +180,9 @@ def test_notebook_download_and_launch_links(site, page):
     assert nb["cells"], "the downloaded notebook has cells"
 
     urls = site_check.launch_urls(ROOT)
-    assert urls, "the course offers a launch button: configure one in _config.yml"
     launch = soup.select(".dropdown-launch-buttons a[href]")
+    if not site_check.public_repository(ROOT):
+        assert not launch and not urls, f"{page} has launch links but no public repository"
     for key, base in urls.items():
         hits = [a for a in launch if a["href"].startswith(base)]
         assert hits, f"{page} has no {key} launch link to {base}"

@@ -7,7 +7,9 @@ benchmark (``benchmarks/site.py``):
   the book);
 * :func:`serve` serves a built site from a plain threading ``http.server`` on a free localhost
   port, recording every failed request (the browser does not report a missing favicon);
-* :func:`browser` starts Debian's Chromium through Playwright, with no background traffic;
+* :func:`find_chromium` finds a Chromium or Chrome by name on ``PATH`` (or ``ACTBOOK_CHROMIUM``),
+  and :func:`browser` starts it through Playwright, with no background traffic; without one it
+  raises :class:`BrowserMissing`, whose one-line message says how to install it;
 * :func:`audit_page` opens one page in a fresh browser context whose network is cut off
   (every request to another host is recorded and aborted) and collects what the tests judge:
   requests, console errors, typeset math, images, interactive controls, axe-core violations
@@ -19,7 +21,9 @@ from __future__ import annotations
 import functools
 import http.server
 import io
+import os
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,7 +36,12 @@ import yaml
 
 from actbook.paths import ROOT  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
+#: The browsers the audit can drive, by the names their packages install (Debian: chromium).
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+INSTALL_HINT = (
+    "no Chromium found (looked for {names} on PATH and $ACTBOOK_CHROMIUM): install it, "
+    "e.g. `apt-get install chromium` on Debian or Ubuntu"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -104,9 +113,20 @@ def is_notebook(docname: str, root: Path = ROOT) -> bool:
     return "kernelspec" in head
 
 
-def launch_urls(root: Path = ROOT) -> dict[str, str]:
-    """The launch providers configured in ``_config.yml`` (the one place): name -> base url."""
+def public_repository(root: Path = ROOT) -> str:
+    """The public student edition's URL of ``_config.yml`` (``repository.url``), or ""."""
     conf = yaml.safe_load((root / "_config.yml").read_text())
+    return str((conf.get("repository") or {}).get("url") or "").strip().rstrip("/")
+
+
+def launch_urls(root: Path = ROOT) -> dict[str, str]:
+    """The launch providers configured in ``_config.yml`` (the one place): name -> base url.
+
+    None without a public repository: the site then shows no launch button.
+    """
+    conf = yaml.safe_load((root / "_config.yml").read_text())
+    if not public_repository(root):
+        return {}
     buttons = conf.get("launch_buttons") or {}
     keys = ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url", "jupyterlite_url")
     return {k: buttons[k].rstrip("/") for k in keys if buttons.get(k)}
@@ -148,13 +168,28 @@ def serve(folder: Path) -> Iterator[StaticServer]:
         thread.join(5)
 
 
+class BrowserMissing(RuntimeError):
+    """No Chromium on this machine; the message is one line that says how to install it."""
+
+
+def find_chromium() -> str | None:
+    """The path of a Chromium or Chrome: ``$ACTBOOK_CHROMIUM`` if set, else the first of
+    :data:`CHROMIUM_NAMES` on ``PATH``; None when there is none."""
+    if env := os.environ.get("ACTBOOK_CHROMIUM"):
+        return env if Path(env).is_file() else None
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
 @contextmanager
 def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless, with no background network traffic of its own."""
+    """The machine's Chromium, headless, with no background network traffic of its own."""
+    executable = find_chromium()
+    if executable is None:
+        raise BrowserMissing(INSTALL_HINT.format(names=", ".join(CHROMIUM_NAMES)))
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             yield b
         finally:

@@ -4,9 +4,11 @@ The student site (``make book`` → ``_build/html``) never holds a solution: ``s
 excluded and absent from the table of contents. This build reads the same sources through an
 overlay (a configuration and a table of contents written to a temporary folder) in which each
 released exercise ``exercises/<id>/<id>`` gets its instructor copy ``solutions/<id>/<id>`` as a
-sub-page, shown and never executed. It builds into a temporary folder and then replaces
-``_build/instructor/html``; nothing of the student build is written, and its execution cache
-is copied, not shared.
+sub-page, shown and never executed, and the instructor guide (``chapters/instructor_guide.md``:
+grading, and what grading cannot stop) is added as a part of its own. The guide is not on the
+student site, which the public student edition builds too (``make student-edition``). The
+build goes to a temporary folder and then replaces ``_build/instructor/html``; nothing of the
+student build is written, and its execution cache is copied, not shared.
 
     python -m actbook.site.instructor_build [--output DIR]
 """
@@ -27,11 +29,17 @@ from actbook.course import release
 from actbook.paths import ROOT  # noqa: E402
 
 OUTPUT = ROOT / "_build" / "instructor" / "html"
+#: Pages of the instructor edition only, as a part of the table of contents.
+INSTRUCTOR_PART = {
+    "caption": "For instructors",
+    "chapters": [{"file": "chapters/instructor_guide"}],
+}
 BANNER = "Instructor edition: it shows the solutions and hidden tests. Never publish it."
 
 
 def instructor_toc(toc: dict, ids: list[str]) -> tuple[dict, list[str]]:
-    """The table of contents with ``solutions/<id>/<id>`` under each released exercise."""
+    """The table of contents with ``solutions/<id>/<id>`` under each released exercise, and
+    :data:`INSTRUCTOR_PART`."""
     toc = copy.deepcopy(toc)
     added: list[str] = []
 
@@ -48,6 +56,7 @@ def instructor_toc(toc: dict, ids: list[str]) -> tuple[dict, list[str]]:
 
     walk(toc.get("parts", []))
     walk(toc.get("chapters", []))
+    toc.setdefault("parts", []).append(copy.deepcopy(INSTRUCTOR_PART))
     return toc, added
 
 

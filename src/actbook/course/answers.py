@@ -1,11 +1,13 @@
-"""Code behind chapters/questions.md: the Q&A of section VIII, reference answers as code, shared
-by its chapter and its tests.
+"""The reference answers of problem set 6 (the Q&A of section VIII): instructor only.
 
-Each function here computes what one question of the text is about (the one map a stack
-of linear layers collapses to, the factor a chain of sigmoids multiplies a gradient by, the
-dead units of a ReLU network, the sign structure of weight gradients, the time of an
-activation). The chapter calls them on the text's cases; the author of problem set 6 calls
-them once on new cases and writes the results into the hidden tests as literals.
+Each function here is the general form of one graded answer (the one map a stack of linear
+layers collapses to, the factor a chain of sigmoids multiplies a gradient by, the dead units
+of a ReLU network, the sign structure of weight gradients, the time of an activation). The
+author of problem set 6 calls them once on the problem set's cases and writes the results
+into the hidden tests as literals; ``tests/pages/test_questions.py`` checks the instructor
+notebook against them. They are graded answers, so the student edition (``make
+student-edition``) leaves this module out, and ``chapters/questions.md`` computes its worked
+answers with the catalog and the lab instead.
 
 >>> W, b = collapse([(np.eye(2), np.ones(2)), (2 * np.eye(2), np.zeros(2))])
 >>> W.tolist(), b.tolist()
