@@ -1,10 +1,8 @@
 # The task runner. Every target creates .venv from requirements.txt first when needed.
-PY      := .venv/bin/python
-VENV    := .venv/.installed
-BIN     := .venv/bin
 JOBS    ?= 2
-# Small matrix products: OpenBLAS threads only spin against each other on 2 cores.
-export OPENBLAS_NUM_THREADS ?= 1
+.DEFAULT_GOAL := help
+# the environment (.venv from requirements.txt) and `make book`, shared with the student edition
+include edition/common.mk
 
 .PHONY: help install book book-instructor student-edition test test-fast lab exercises grade-demo bench lint format clean
 
@@ -20,24 +18,6 @@ help:
 	@echo "make grade-demo rehearse the grading of a fake class"
 	@echo "make bench      run benchmarks/ and write benchmarks/results.json"
 	@echo "make clean      remove what the builds made"
-
-$(VENV): requirements.txt pyproject.toml
-	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	touch $@
-
-install: $(VENV)
-
-# jupyter-cache keys a notebook on its own text only: when any module of actbook or the
-# measured results change, every chapter must run again, so the cache is dropped.
-ACTBOOK_SOURCES := $(shell find src/actbook -name '*.py')
-_build/.actbook-stamp: $(ACTBOOK_SOURCES) benchmarks/results.json
-	rm -rf _build/.jupyter_cache
-	mkdir -p _build && touch $@
-
-book: $(VENV) _build/.actbook-stamp
-	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
 book-instructor: $(VENV)
 	$(PY) -m actbook.site.instructor_build

@@ -172,7 +172,7 @@ def test_it_holds_what_readers_students_and_binder_need(edition):
     readme = (edition / "README.md").read_text()
     for words in ("make book", "make lab", "Validate", "Binder"):
         assert words in readme
-    makefile = (edition / "Makefile").read_text()
+    makefile = (edition / "Makefile").read_text() + (edition / "common.mk").read_text()
     assert re.search(r"^book:", makefile, re.M) and re.search(r"^lab:", makefile, re.M)
     summary = json.loads((edition / ed.MARKER).read_text())
     assert set(ed.LEFT_OUT) <= set(summary["left_out"])
@@ -322,18 +322,15 @@ def mini_book(tmp: Path, public: str, hub: str = "") -> Path:
     conf["launch_buttons"]["jupyterhub_url"] = hub
     conf["launch_buttons"]["colab_url"] = "https://colab.research.google.com" if public else ""
     conf["execute"] = {"execute_notebooks": "off"}
-    conf["sphinx"]["config"]["bibtex_bibfiles"] = []
-    conf["sphinx"]["extra_extensions"] = [
-        e for e in conf["sphinx"]["extra_extensions"] if e != "sphinxcontrib.bibtex"
-    ]
     (tmp / "chapters").mkdir(parents=True)
     (tmp / "_config.yml").write_text(yaml.safe_dump(conf))
     (tmp / "_toc.yml").write_text(
-        "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/page\n"
+        "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/sigmoid\n"
         "  - file: exercises/ps01-classic/ps01-classic\n"
     )
     (tmp / "intro.md").write_text("# The mini book\n")
-    (tmp / "chapters" / "page.md").write_text(MINI_CHAPTER)
+    (tmp / "chapters" / "sigmoid.md").write_text(MINI_CHAPTER)  # the exercise links it
+    shutil.copy2(ROOT / "references.bib", tmp)
     shutil.copytree(ROOT / "_static", tmp / "_static")
     shutil.copytree(ROOT / "exercises" / "ps01-classic", tmp / "exercises" / "ps01-classic")
     proc = subprocess.run(
@@ -349,14 +346,14 @@ def test_repository_and_launch_buttons_follow_the_one_setting(tmp_path):
     hub = "https://hub.example.edu"
     off = mini_book(tmp_path / "off", "")
     assert unconfigured_problems(off) == []
-    page = (off / "chapters" / "page.html").read_text()
-    assert "_sources/chapters/page.ipynb" in page, "the .ipynb download stays"
-    assert (off / "_sources" / "chapters" / "page.ipynb").is_file()
+    page = (off / "chapters" / "sigmoid.html").read_text()
+    assert "_sources/chapters/sigmoid.ipynb" in page, "the .ipynb download stays"
+    assert (off / "_sources" / "chapters" / "sigmoid.ipynb").is_file()
 
     on = mini_book(tmp_path / "on", PUBLIC, hub)
     problems, seen = configured_problems(on, PUBLIC, hub)
     assert problems == [] and seen >= 8, (problems, seen)
-    links = header_links((on / "chapters" / "page.html").read_text())
+    links = header_links((on / "chapters" / "sigmoid.html").read_text())
     assert any(h.startswith("https://mybinder.org/v2/gh/example-org/") for h in links)
     assert any(h.startswith(hub) for h in links)
     assert f"{PUBLIC}/issues" in str(links) and PUBLIC in links
@@ -472,7 +469,7 @@ def test_a_page_with_and_without_a_public_repository_in_chromium(tmp_path):
             for name, site in sites.items():
                 with audit.serve(site) as srv:
                     page = b.new_page(viewport=audit.VIEWPORT)
-                    page.goto(srv.url + "chapters/page.html", wait_until="load")
+                    page.goto(srv.url + "chapters/sigmoid.html", wait_until="load")
                     launch = page.locator(".dropdown-launch-buttons").count()
                     repo = page.locator(f'a[href="{PUBLIC}"]').count()
                     page.locator(
@@ -483,3 +480,15 @@ def test_a_page_with_and_without_a_public_repository_in_chromium(tmp_path):
                 assert (launch > 0, repo > 0) == ((True, True) if name == "on" else (False, False))
     except audit.BrowserMissing as e:
         pytest.skip(str(e))
+
+
+def test_the_link_checks_catch_a_button_to_another_repository(tmp_path):
+    old = "https://github.com/activation-functions-course/activation-functions"
+    (tmp_path / "page.html").write_text(
+        f'<div class="article-header-buttons"><a href="{old}">repo</a>'
+        f'<a href="https://mybinder.org/v2/gh/activation-functions-course/activation-functions/main">'
+        f'launch</a><a href="_sources/page.ipynb">.ipynb</a></div>'
+    )
+    assert len(unconfigured_problems(tmp_path)) == 4  # two buttons, the launch host, the name
+    problems, seen = configured_problems(tmp_path, PUBLIC, "")
+    assert seen == 2 and len(problems) == 2

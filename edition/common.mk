@@ -1,0 +1,25 @@
+# Shared by the instructor repository's Makefile (which includes edition/common.mk) and the
+# student edition's (common.mk beside it): the environment and the strict book build.
+PY      := .venv/bin/python
+VENV    := .venv/.installed
+BIN     := .venv/bin
+# Small matrix products: OpenBLAS threads only spin against each other on 2 cores.
+export OPENBLAS_NUM_THREADS ?= 1
+
+$(VENV): requirements.txt pyproject.toml
+	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)
+
+# jupyter-cache keys a notebook on its own text only: when any module of actbook or the
+# measured results change, every chapter must run again, so the cache is dropped.
+ACTBOOK_SOURCES := $(shell find src/actbook -name '*.py')
+_build/.actbook-stamp: $(ACTBOOK_SOURCES) $(wildcard benchmarks/results*.json)
+	rm -rf _build/.jupyter_cache
+	mkdir -p _build && touch $@
+
+book: $(VENV) _build/.actbook-stamp
+	$(BIN)/jupyter-book build . --all -W -n --keep-going
