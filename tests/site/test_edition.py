@@ -341,16 +341,24 @@ def mini_book(tmp: Path, public: str, hub: str = "") -> Path:
     return tmp / "_build" / "html"
 
 
+HUB = "https://hub.example.edu"
+
+
+@pytest.fixture(scope="module")
+def mini_sites(tmp_path_factory) -> dict[str, Path]:
+    """The mini book without and with a public repository (and a JupyterHub)."""
+    tmp = tmp_path_factory.mktemp("mini")
+    return {"off": mini_book(tmp / "off", ""), "on": mini_book(tmp / "on", PUBLIC, HUB)}
+
+
 @pytest.mark.slow
-def test_repository_and_launch_buttons_follow_the_one_setting(tmp_path):
-    hub = "https://hub.example.edu"
-    off = mini_book(tmp_path / "off", "")
+def test_repository_and_launch_buttons_follow_the_one_setting(mini_sites):
+    hub, off, on = HUB, mini_sites["off"], mini_sites["on"]
     assert unconfigured_problems(off) == []
     page = (off / "chapters" / "sigmoid.html").read_text()
     assert "_sources/chapters/sigmoid.ipynb" in page, "the .ipynb download stays"
     assert (off / "_sources" / "chapters" / "sigmoid.ipynb").is_file()
 
-    on = mini_book(tmp_path / "on", PUBLIC, hub)
     problems, seen = configured_problems(on, PUBLIC, hub)
     assert problems == [] and seen >= 8, (problems, seen)
     links = header_links((on / "chapters" / "sigmoid.html").read_text())
@@ -458,23 +466,20 @@ def test_no_page_links_a_repository_or_launch_service_when_none_is_configured(ed
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("book")
-def test_a_page_with_and_without_a_public_repository_in_chromium(tmp_path):
+def test_a_page_with_and_without_a_public_repository_in_chromium(mini_sites):
     """Screenshots for a reviewer: _build/screenshots/edition-{off,on}.png."""
     shots = ROOT / "_build" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
-    sites = {"off": mini_book(tmp_path / "off", ""), "on": mini_book(tmp_path / "on", PUBLIC)}
     try:
         with audit.browser() as b:
-            for name, site in sites.items():
+            for name, site in mini_sites.items():
                 with audit.serve(site) as srv:
                     page = b.new_page(viewport=audit.VIEWPORT)
                     page.goto(srv.url + "chapters/sigmoid.html", wait_until="load")
                     launch = page.locator(".dropdown-launch-buttons").count()
                     repo = page.locator(f'a[href="{PUBLIC}"]').count()
-                    page.locator(
-                        ".dropdown-launch-buttons button"
-                    ).first.click() if launch else None
+                    if launch:  # open the launch menu for the screenshot
+                        page.locator(".dropdown-launch-buttons button").first.click()
                     page.screenshot(path=shots / f"edition-{name}.png")
                     page.close()
                 assert (launch > 0, repo > 0) == ((True, True) if name == "on" else (False, False))
