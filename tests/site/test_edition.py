@@ -145,6 +145,25 @@ def test_no_line_of_a_hidden_test_or_of_a_qa_answer(edition):
     assert not found, found[:5]
 
 
+#: Where a line of a solution of problem sets 1-5 may stand in the edition: the catalog's
+#: reference implementations, which the chapters teach (the instructor guide's judgement).
+REFERENCE_IMPLEMENTATIONS = {"src/actbook/catalog/numeric.py"}
+
+
+def test_solution_lines_of_problem_sets_1_to_5_only_in_the_reference_implementations(edition):
+    texts = edition_texts(edition)
+    found = {
+        rel
+        for aid in SECRET_IDS
+        if aid != QA
+        for line in _blocks(aid)[1] - _blocks(aid)[2]
+        if _nontrivial(line)
+        for rel, text in texts.items()
+        if line in text
+    }
+    assert found <= REFERENCE_IMPLEMENTATIONS, found - REFERENCE_IMPLEMENTATIONS
+
+
 def test_no_solutions_no_gradebook_no_instructor_machinery(edition):
     files = {str(p.relative_to(edition)) for p in edition.rglob("*") if p.is_file()}
     assert not any("solutions" in Path(f).parts for f in files)
