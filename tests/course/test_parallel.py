@@ -255,6 +255,7 @@ def test_a_submission_past_its_time_is_stopped_with_its_kernel(klass, tmp_path):
     assert (out.ok, out.status) == (False, "timed out")
     assert "more than 15 s" in out.reason or out.reason == "timed out"
     assert parallel.state(root, AID, HANG) != "graded"
+    parallel.close_zygotes()
     time.sleep(1)
     assert leftovers(root) == []
 
@@ -276,3 +277,25 @@ def test_a_dask_cluster_grades_with_identical_marks(klass, postgres, tmp_path):
     assert rc == 0, said
     assert "Dask scheduler" in said[0]
     assert marks(url, students, out) == {s: reference[s] for s in students}
+
+
+@slow
+def test_grade_demo_runs_in_parallel_with_the_same_grades_and_report(klass, postgres, tmp_path):
+    _, reference = klass
+    chosen = ["control-a", "os-exit", "invalid-json"]
+    subs = [s for s in rehearsal.fake_class(AID) if s.student in chosen]
+    url = postgres.database("demo")
+    r = rehearsal.rehearse(tmp_path / "demo", AID, subs, workers=2, CourseDirectory__db_url=url)
+    got = {sid: (g.ok, g.score, g.max_score, g.cells) for sid, g in r.grades.items()}
+    assert got == {s: reference[s] for s in chosen}
+    assert "not graded" in r.report.concerns("invalid-json")
+    assert "kernel died" in r.report.concerns("os-exit")
+    assert len(r.csv.read_text().splitlines()) == 1 + len(chosen)
+
+
+def test_only_a_kernel_that_did_not_start_is_graded_once_more():
+    started = parallel.Outcome("a", False, 1.0, "failed", log="RuntimeError: Kernel died before "
+                               "replying to kernel_info")  # fmt: skip
+    assert started.retryable
+    assert not parallel.Outcome("a", False, 1.0, "failed", log="NotJSONError: ...").retryable
+    assert not parallel.Outcome("a", False, 1.0, "timed out", log=started.log).retryable

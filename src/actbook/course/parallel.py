@@ -4,7 +4,9 @@ Every submitted student of an assignment is graded by nbgrader's own ``autograde
 one student (``nbgrader autograde AID --student SID --force``, run in-process by a fresh
 Python), so the course's ``nbgrader_config.py`` and its plug-ins apply unchanged and the
 gradebook, autograded notebooks, feedback and export are exactly nbgrader's. One process per
-submission: a crash or a timeout costs that submission only.
+submission, forked from a per-worker process that has imported nbgrader already (so the
+import, over a second, is paid once per worker): a crash or a timeout costs that
+submission only.
 
 - Workers: ``--workers N`` local processes at a time, or ``--scheduler tcp://host:8786`` to
   hand the same tasks to a Dask cluster (``Client.get_executor()`` is a
@@ -46,6 +48,7 @@ from actbook.paths import CONFIG_FILE
 
 MARKERS = ".graded"  # <course>/.graded/<aid>/<sid>.json: the completion records
 LOG_FORMAT = "[%(levelname)s] %(message)s"  # as NbGraderAPI captures it
+KERNEL_START_FAILED = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
 BUSY = 75  # exit status of a worker that found the submission being graded elsewhere
 
 
@@ -70,6 +73,12 @@ class Outcome:
     score: float = 0.0
     max_score: float = 0.0
     log: str = ""
+
+    @property
+    def retryable(self) -> bool:
+        """nbgrader could not start the kernel, before any of the student's code ran: the
+        machine's fault (seen once in 60 gradings under heavy load), worth one more try."""
+        return self.status == "failed" and any(m in self.log for m in KERNEL_START_FAILED)
 
     @property
     def reason(self) -> str:
@@ -428,24 +437,31 @@ def grade(
     executor: cf.Executor,
     on_result: Callable[[Outcome], None] | None = None,
 ) -> dict[str, Outcome]:
-    """Grade ``students`` on ``executor``; one submission's crash stops nothing."""
-    futures = {executor.submit(grade_one, job, sid): sid for sid in students}
-    results = {}
+    """Grade ``students`` on ``executor``; one submission's crash stops nothing. A grading
+    whose kernel did not start is tried once more (:attr:`Outcome.retryable`)."""
+    pending = {executor.submit(grade_one, job, sid): sid for sid in students}
+    results: dict[str, Outcome] = {}
+    retried: set[str] = set()
     try:
-        for fut in cf.as_completed(futures):
-            sid = futures[fut]
-            try:
-                outcome = fut.result()
-            except Exception as e:  # the worker itself died (Dask worker lost, ...)
-                outcome = Outcome(
-                    sid, False, 0.0, "crashed", log=f"[ERROR] {type(e).__name__}: {e}"
-                )
-            results[sid] = outcome
-            if on_result:
-                on_result(outcome)
+        while pending:
+            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for fut in done:
+                sid = pending.pop(fut)
+                try:
+                    outcome = fut.result()
+                except Exception as e:  # the worker itself died (Dask worker lost, ...)
+                    log = f"[ERROR] {type(e).__name__}: {e}"
+                    outcome = Outcome(sid, False, 0.0, "crashed", log=log)
+                if outcome.retryable and sid not in retried:
+                    retried.add(sid)
+                    pending[executor.submit(grade_one, job, sid)] = sid
+                    continue
+                results[sid] = outcome
+                if on_result:
+                    on_result(outcome)
     except BaseException:
         STOP.set()
-        for fut in futures:
+        for fut in pending:
             fut.cancel()
         raise
     return results
