@@ -4,7 +4,7 @@ JOBS    ?= 2
 # the environment (.venv from requirements.txt) and `make book`, shared with the student edition
 include edition/common.mk
 
-.PHONY: help install book book-instructor student-edition test test-fast lab exercises grade-demo bench lint format clean
+.PHONY: help install book book-instructor student-edition test test-fast lab exercises grade grade-demo bench lint format clean
 
 help:
 	@echo "make install    create .venv with everything pinned in requirements.txt (other targets do it too)"
@@ -15,7 +15,9 @@ help:
 	@echo "make test-fast  the fast tests only"
 	@echo "make lab        JupyterLab on the exercises, with nbgrader and widgets"
 	@echo "make exercises  regenerate exercises/ from solutions/ (nbgrader generate_assignment)"
-	@echo "make grade-demo rehearse the grading of a fake class"
+	@echo "make grade A=ID [WORKERS=8] [SCHEDULER=tcp://host:8786]  autograde every submission"
+	@echo "               of assignment ID, N at a time (more than 1 needs a PostgreSQL gradebook)"
+	@echo "make grade-demo rehearse the grading of a fake class ([WORKERS=2]: in parallel)"
 	@echo "make bench      run benchmarks/ and write benchmarks/results.json"
 	@echo "make clean      remove what the builds made"
 
@@ -47,8 +49,14 @@ exercises: $(VENV)
 lab: $(VENV)
 	$(BIN)/jupyter lab --notebook-dir=exercises $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# Parallel autograde (actbook.course.parallel): every submission in its own nbgrader process.
+WORKERS ?= 1
+grade: $(VENV)
+	@test -n "$(A)" || { echo "usage: make grade A=<assignment id> [WORKERS=8] [SCHEDULER=tcp://host:8786]"; exit 2; }
+	$(PY) -m actbook.course.parallel $(A) --workers $(WORKERS) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+
 grade-demo: $(VENV)
-	$(PY) -m actbook.course.rehearsal
+	$(PY) -m actbook.course.rehearsal $(if $(filter-out 1,$(WORKERS)),--workers $(WORKERS))
 
 bench: $(VENV)
 	$(PY) benchmarks/run.py

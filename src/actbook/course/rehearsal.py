@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import atexit
 import copy
 import json
 import math
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from actbook.course import classroom, integrity, plugins, release
+from actbook.course import classroom, integrity, parallel, plugins, release
 
 BIN = Path(sys.executable).parent
 
@@ -338,6 +339,7 @@ def rehearse(
     *,
     timeout: int | None = None,
     progress: Callable[[str], None] | None = None,
+    workers: int = 1,
     **settings,
 ) -> Rehearsal:
     """Run the whole cycle for ``aid`` in ``workdir`` (an empty folder) and return the results."""
@@ -383,7 +385,10 @@ def rehearse(
     t = time.perf_counter()
     timeout = course.config.Execute.timeout
     say(f"autograding {len(students)} submissions (per-cell timeout {timeout} s)")
-    grades = course.autograde(aid, students, progress=line)
+    if workers > 1:  # issue 18: one nbgrader process per submission, `workers` at a time
+        grades = parallel.grade_course(course, aid, students, workers, progress=line)
+    else:
+        grades = course.autograde(aid, students, progress=line)
     seconds["autograde"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -425,12 +430,26 @@ def main(argv: list[str] | None = None) -> int:
                     help="per-cell timeout of the rehearsal, s (the course's setting is "
                          "nbgrader_config.py's)")  # fmt: skip
     ap.add_argument("--keep", type=Path, help="build the course in this (new) folder and keep it")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="grade N at once (a temporary PostgreSQL gradebook)")  # fmt: skip
     args = ap.parse_args(argv)
     aids = release.assignments() if args.assignment == "all" else [args.assignment]
+    server = None
+    if args.workers > 1:  # issue 18: SQLite takes one writer; PostgreSQL takes many
+        if parallel.pg_bin() is None:
+            print(f"grade-demo --workers: {parallel.INSTALL_HINT}")
+            return 2
+        server = parallel.TemporaryPostgres()
+        atexit.register(server.stop)
     for aid in aids:
         with tempfile.TemporaryDirectory(prefix="grade-demo-") as tmp:
             work = args.keep / aid if args.keep else Path(tmp)
-            r = rehearse(work, aid, timeout=args.timeout, progress=_say)
+            db = (
+                {"CourseDirectory__db_url": server.database(aid.replace("-", "_"))}
+                if server
+                else {}
+            )
+            r = rehearse(work, aid, timeout=args.timeout, progress=_say, workers=args.workers, **db)
             print()
             print(table(r))
             print(f"\nIntegrity report ({len(r.report.findings)} findings):")
