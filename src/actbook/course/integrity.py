@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from actbook.course import sandbox
 from actbook.course.classroom import GradeResult, restore_renamed
 from actbook.course.plugins import grade_id, load_config
 
@@ -271,7 +272,12 @@ def integrity_report(
             if fp != blank[name]:
                 prints[f"{name}:{fp}"].append(sid)
         for path in sorted((course_root / "autograded" / sid / aid).glob("*.ipynb")):
-            for cell in json.loads(path.read_text())["cells"]:
+            graded = json.loads(path.read_text())
+            how = graded.get("metadata", {}).get("actbook_grading", {})
+            if how.get("sandbox") != sandbox.BUBBLEWRAP:
+                what = how.get("sandbox") or "graded without the course's plug-ins"
+                report.findings.append(Finding(sid, "not sandboxed", f"{path.stem}: {what}"))
+            for cell in graded["cells"]:
                 for out in cell.get("outputs", []):
                     if out.get("ename") in _INCIDENTS:
                         where = f"{path.stem}/{grade_id(cell) or 'a cell'}"
