@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from sqlalchemy.exc import SAWarning
 
-from actbook.course import bridge, integrity, plugins, release, sandbox
+from actbook.course import bridge, classroom, integrity, plugins, release, sandbox
 from actbook.course import rehearsal as grading_demo
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
@@ -238,20 +238,28 @@ def no_bwrap(monkeypatch):
 
 
 def one_student(tmp_path):
-    subs = [s for s in grading_demo.fake_class(AID, False) if s.student == "control-a"]
+    """Grade the instructor's answers of AID for one student; (grade, integrity report)."""
+    sub = next(s for s in grading_demo.fake_class(AID, False) if s.student == "control-a")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=SAWarning)
-        return grading_demo.rehearse(tmp_path, AID, subs, timeout=10)
+        course = classroom.Course(tmp_path, [AID], timeout=10)
+        course.generate(AID)
+        course.release(AID)
+        folder = course.fetch(AID, sub.student)
+        (folder / f"{AID}.ipynb").write_bytes(sub.files[f"{AID}.ipynb"])
+        course.submit(AID, sub.student)
+        course.collect(AID)
+        grades = course.autograde(AID, [sub.student])
+    return grades[sub.student], integrity.integrity_report(course.root, AID, grades), course
 
 
 @slow
 def test_without_a_sandbox_grading_refuses(tmp_path, no_bwrap):
-    r = one_student(tmp_path)
-    g = r.grades["control-a"]
+    g, report, _ = one_student(tmp_path)
     assert not g.ok and g.score == 0.0
     assert "grading refused: no sandbox" in g.log
     assert sandbox.UNSANDBOXED_ENV in g.log
-    assert "not graded" in r.report.concerns("control-a")
+    assert "not graded" in report.concerns("control-a")
 
 
 @slow
@@ -259,10 +267,10 @@ def test_an_explicit_opt_in_grades_unsandboxed_and_the_report_says_so(
     tmp_path, no_bwrap, monkeypatch
 ):
     monkeypatch.setenv(sandbox.UNSANDBOXED_ENV, "1")
-    r = one_student(tmp_path)
-    assert r.grades["control-a"].score == MAX
-    assert "not sandboxed" in r.report.concerns("control-a")
-    graded = r.course.root / "autograded" / "control-a" / AID / f"{AID}.ipynb"
+    g, report, course = one_student(tmp_path)
+    assert g.score == MAX
+    assert "not sandboxed" in report.concerns("control-a")
+    graded = course.root / "autograded" / "control-a" / AID / f"{AID}.ipynb"
     assert json.loads(graded.read_text())["metadata"]["actbook_grading"]["sandbox"] == sandbox.NONE
 
 

@@ -1,6 +1,8 @@
-"""The integrity report: what grading cannot stop, found after grading: identical
-submissions (hash of the student's code, as a syntax tree) and student code that patches
-modules or test helpers, reads files, inspects the running notebook or kills its process.
+"""The integrity report: what was tried, and what grading cannot stop, found after grading:
+identical submissions (hash of the student's code, as a syntax tree), student code that
+patches modules or test helpers, reads files, inspects the running notebook or kills its
+process (the sandbox and the trusted test kernel make these gain nothing; the report still
+names them), and notebooks graded without a sandbox.
 
 ``python -m actbook.course.integrity {restore-names,report} ASSIGNMENT`` in the course folder.
 """

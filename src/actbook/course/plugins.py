@@ -289,17 +289,17 @@ class _Trusted:
                                        stderr=subprocess.DEVNULL)  # fmt: skip
         self.kc = self.km.client()
         self.kc.start_channels()
-        run_sync(self.kc.wait_for_ready)(timeout=60)
+        run_sync(self.kc.wait_for_ready)(timeout=120)
         self.run(_install_bridge_code())
         info = {k: v.decode() if isinstance(v, bytes) else v for k, v in student_info.items()}
         self.run(f"{_BRIDGE_IMPORT}.connect({json.dumps(info)})")
 
-    def run(self, code: str) -> dict:
+    def run(self, code: str, timeout: float | None = None) -> dict:
         """Execute ``code`` quietly; return the reply's content."""
 
         async def go():
             msg_id = self.kc.execute(code, silent=True, store_history=False)
-            deadline = time.monotonic() + self.timeout
+            deadline = time.monotonic() + (timeout or self.timeout)
             while (left := deadline - time.monotonic()) > 0:
                 msg = await self.kc.shell_channel.get_msg(timeout=left)
                 if msg["parent_header"].get("msg_id") == msg_id:
@@ -428,7 +428,9 @@ class ResilientExecute(Execute):
         coursedir = CourseDirectory(config=self.config)
         source = Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"]))
         self.kc.execute(_install_bridge_code(), silent=True, store_history=False)
-        return _Trusted(source, self.km.get_connection_info(), self.timeout or 60, self.log)
+        return _Trusted(
+            source, self.km.get_connection_info(), max(self.timeout or 60, 60), self.log
+        )
 
     async def _async_check_alive(self) -> None:
         # while a test runs in the trusted kernel, the student's kernel may die under it
@@ -447,7 +449,13 @@ class ResilientExecute(Execute):
         if role != "student" and self._trusted is None:
             self._trusted = self._start_trusted()
         if role == "test":
-            reply = self._trusted.run(f"{_BRIDGE_IMPORT}.bind({used_names(cell.source)!r})")
+            try:  # the student's kernel answers, unless it is stuck in the student's code
+                reply = self._trusted.run(
+                    f"{_BRIDGE_IMPORT}.bind({used_names(cell.source)!r})",
+                    max(self.timeout or 60, 30),
+                )
+            except TimeoutError:
+                raise _StuckKernel from None
             if reply.get("status") != "ok":
                 self.log.warning("ResilientExecute: fetching answers: %s", reply.get("evalue"))
             student_kc, self.kc = self.kc, self._trusted.kc
@@ -459,8 +467,8 @@ class ResilientExecute(Execute):
                 raise DeadKernelError("the student's kernel died during a test")
         else:
             cell, resources = super().preprocess_cell(cell, resources, index)
-            if role == "given":
-                reply = self._trusted.run(cell.source)
+            if role == "given":  # the instructor's code, which the tests may need
+                reply = self._trusted.run(cell.source, max(self.timeout or 60, 120))
                 if reply.get("status") != "ok":
                     self.log.warning(
                         "ResilientExecute: locked cell %s failed in the test kernel: %s",

@@ -341,7 +341,10 @@ _ATTACKS = {  # student -> (case, code run before the answers: sets _gain() when
                        "open({solutions!r}).read(1)"),
     "read-gradebook": ("reads the gradebook", "assert open({gradebook!r}, 'rb').read(16)"),
     "read-other": ("reads another student's submission", "open({other!r}).read(1)"),
-    "read-home": ("lists the grader's home folder", "assert __import__('os').listdir({home!r})"),
+    "read-home": ("reads a file of the grader's home folder",
+                  "import os\n"
+                  "_files = [e.path for e in os.scandir({home!r}) if e.is_file()]\n"
+                  "open(_files[0], 'rb').read(1)"),
     "network": ("connects to a port the grader opened on localhost",
                 "__import__('socket').create_connection(('127.0.0.1', {port}), timeout=3)"),
 }  # fmt: skip

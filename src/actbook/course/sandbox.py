@@ -67,7 +67,8 @@ def _hidden_roots(course_root: Path | None) -> list[Path]:
     """Folders replaced by empty ones: the course's parent (every course, gradebook and
     submission), the repository, the grader's home."""
     out = []
-    for p in (course_root.parent if course_root else None, ROOT.parent, Path.home()):
+    course = [course_root, course_root.parent] if course_root else []
+    for p in (*course, ROOT, ROOT.parent, Path.home()):
         if p is not None and p != Path("/") and p not in out:
             out.append(p)
     return out
