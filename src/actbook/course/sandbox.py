@@ -106,10 +106,22 @@ def bwrap_argv(
     return argv + kernel_cmd
 
 
+def _matplotlib_cache() -> Path:
+    if env := os.environ.get("MPLCONFIGDIR"):
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "matplotlib"
+
+
 def scratch_copy(work: Path, scratch: Path) -> None:
     """The files a kernel may see in its folder: the submission's, without notebooks (the
-    notebook being graded holds the hidden tests)."""
+    notebook being graded holds the hidden tests); and the grader's matplotlib font list,
+    which matplotlib would otherwise rebuild for every kernel (seconds each)."""
     scratch.mkdir(parents=True, exist_ok=True)
+    fonts = sorted(_matplotlib_cache().glob("fontlist-*.json"))
+    if fonts:
+        (scratch / ".matplotlib").mkdir(exist_ok=True)
+        for path in fonts:
+            shutil.copy2(path, scratch / ".matplotlib" / path.name)
     if not work.is_dir():
         return
     for path in work.rglob("*"):
