@@ -297,3 +297,79 @@ def test_instructor_answers_get_every_autograded_mark_in_the_sandbox(tmp_path, a
     assert integrity.integrity_report(r.course.root, aid).concerns("control-a") <= {
         "identical code"
     }
+
+
+def two_sides(student_code: str):
+    """The bridge as a student's kernel and a trusted one, wired in one process (no kernels):
+    (the trusted side's namespace after binding ``names``, the trusted module)."""
+    import time
+    import types
+
+    source = bridge.__loader__.get_source(bridge.__name__)
+
+    def side(name):
+        m = types.ModuleType(name)
+        exec(compile(source, name, "exec"), m.__dict__)
+        return m
+
+    student, trusted = side("_student"), side("_trusted")
+    student_ns, trusted_ns = {"np": np, "time": time}, {}
+    exec(student_code, student_ns)
+    student.get_ipython = lambda: types.SimpleNamespace(user_ns=student_ns)
+    trusted.get_ipython = lambda: types.SimpleNamespace(user_ns=trusted_ns)
+    trusted.SIDE = "trusted"
+
+    class Link:  # what the kernels' messages carry: JSON text both ways
+        def request(self, request):
+            request["id"] = "r1"
+            student.serve(json.dumps(request))
+            return json.loads(student.OUT)
+
+    trusted._link = Link()
+    return trusted_ns, trusted
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+class Costly:
+    def __init__(self, clock, cost):
+        self.clock, self.cost, self.calls = clock, cost, 0
+
+    def __call__(self, x):
+        self.calls += 1
+        self.clock.now += self.cost
+        return x
+
+
+def test_a_tests_objects_go_with_the_call_and_come_back_shared(monkeypatch):
+    code = (
+        "def ratio(slow, fast, x, clock):\n"
+        "    t0 = clock(); slow(x); t1 = clock(); fast(x); t2 = clock()\n"
+        "    x[0] = 99.0\n"
+        "    return float((t1 - t0) / (t2 - t1))\n"
+    )
+    ns, trusted = two_sides(code)
+    trusted.bind(["ratio"])
+    for cls in (FakeClock, Costly):  # as if defined in a test cell
+        monkeypatch.setattr(cls, "__module__", "__main__")
+    clock = FakeClock()
+    slow, fast, x = Costly(clock, 3.0), Costly(clock, 1.0), np.zeros(2)
+    r = ns["ratio"](slow, fast, x, clock)
+    assert (type(r), r) == (float, 3.0)
+    assert (slow.calls, fast.calls, clock.now) == (1, 1, 4.0)  # one clock, shared, came back
+    assert x[0] == 99.0  # an argument the student's code changed, as the test sees it
+    assert ns["ratio"].__name__ == "ratio"
+
+
+def test_a_student_value_that_is_not_data_fails_only_its_test():
+    ns, trusted = two_sides("class Any:\n    def __eq__(self, o): return True\nQ = Any()\nN = 3\n")
+    trusted.bind(["Q", "N", "missing"])
+    assert ns["N"] == 3 and "missing" not in ns
+    with pytest.raises(AssertionError, match="Q cannot be graded"):
+        assert ns["Q"] == 1

@@ -91,6 +91,8 @@ def encode(obj, depth: int = 0):
     if isinstance(obj, np.random.Generator):
         bg = obj.bit_generator
         return {"t": "rng", "bit": type(bg).__name__, "state": encode(bg.state, depth + 1)}
+    if id(obj) in _SHIPPED_IDS:  # an object the tests sent (see _ship)
+        return {"t": "shipref", "id": _SHIPPED_IDS[id(obj)]}
     if getattr(obj, "_grading_callback", None) is not None:  # a callable of the other side
         return {"t": "back", "ref": obj._grading_callback}
     if callable(obj):
@@ -169,8 +171,11 @@ def decode(node, depth: int = 0):
     if t == "back":
         _expect(node.get("ref") in REFS, "unknown reference")
         return REFS[node["ref"]]
-    if t in ("code", "object") and SIDE == "student":
+    if t in ("code", "object", "shipref") and SIDE == "student":
         return _rebuild(node)
+    if t == "shipref":  # trusted side: an object of this call's tests, as it came back
+        _expect(type(node.get("id")) is int and node["id"] in SHIPPED, "unknown object")
+        return SHIPPED[node["id"]]
     if t == "callable":
         _expect(type(node.get("ref")) is int, "bad reference")
         for key in ("name", "module"):
@@ -261,6 +266,8 @@ def serve(text: str) -> None:
             OUT = dumps({"id": rid, "ok": _export(request["names"])})
             return
         func = REFS[request["ref"]]
+        OBJECTS.clear()
+        _SHIPPED_IDS.clear()
         args, kwargs = decode(request["args"]), decode(request["kwargs"])
         with warnings.catch_warnings():
             if request["warnings_are_errors"]:
@@ -269,7 +276,14 @@ def serve(text: str) -> None:
                 value = func(*args, **kwargs)
         after = [_after(a) for a in args]
         after_kw = {k: _after(v) for k, v in kwargs.items()}
-        OUT = dumps({"id": rid, "ok": encode(value), "after": after, "after_kw": after_kw})
+        shipped = {}
+        for n, obj in OBJECTS.items():
+            try:
+                shipped[n] = encode(dict(vars(obj)))
+            except Ungradable:
+                pass
+        OUT = dumps({"id": rid, "ok": encode(value), "after": after, "after_kw": after_kw,
+                     "shipped": shipped})  # fmt: skip
     except Ungradable as e:
         OUT = dumps({"id": rid, "raised": {"type": "Ungradable", "msg": f"returned {e}"}})
     except (Exception, SystemExit) as e:
@@ -282,12 +296,11 @@ def _after(value):
         return encode(value)
     if isinstance(value, np.random.Generator):
         return encode(value.bit_generator.state)
-    if getattr(type(value), "_grading_shipped", False):
-        try:
-            return encode(dict(vars(value)))
-        except Ungradable:
-            return None
     return None
+
+
+OBJECTS: dict[int, object] = {}  # the tests' objects of the current call, by number
+_SHIPPED_IDS: dict[int, int] = {}  # id() of each -> its number
 
 
 def _function(node, ns):
@@ -305,9 +318,13 @@ def _rebuild(node):
     ns = get_ipython().user_ns  # noqa: F821
     if node["t"] == "code":
         return _function(node, ns)
+    if node["t"] == "shipref":
+        return OBJECTS[node["id"]]
     methods = {name: _function(m, ns) for name, m in node["methods"].items()}
-    cls = type(node["name"], (), {**methods, "_grading_shipped": True})
+    cls = type(node["name"], (), methods)
     obj = cls.__new__(cls)
+    OBJECTS[node["id"]] = obj  # before its state: objects may refer to each other
+    _SHIPPED_IDS[id(obj)] = node["id"]
     vars(obj).update(decode(node["state"]))
     return obj
 
@@ -440,6 +457,9 @@ def _ship(value) -> dict | None:
     cls = type(value)
     if cls.__module__ != "__main__" or cls.__bases__ != (object,):
         return None
+    for n, known in SHIPPED.items():
+        if known is value:
+            return {"t": "shipref", "id": n}
     methods = {}
     for name, member in vars(cls).items():
         if name in ("__dict__", "__weakref__", "__module__", "__doc__", "__qualname__"):
@@ -447,18 +467,25 @@ def _ship(value) -> dict | None:
         methods[name] = _ship_function(member)
         if methods[name] is None:
             return None
+    n = len(SHIPPED) + 1
+    SHIPPED[n] = value  # before its state: objects may refer to each other
     try:
-        state = encode(dict(vars(value)))
+        items = [[k, _encode_argument(v)] for k, v in vars(value).items()]
     except (Ungradable, TypeError):
+        del SHIPPED[n]
         return None
-    return {"t": "object", "name": cls.__name__, "methods": methods, "state": state}
+    state = {"t": "dict", "v": items}
+    return {"t": "object", "id": n, "name": cls.__name__, "methods": methods, "state": state}
+
+
+SHIPPED: dict[int, object] = {}  # the tests' objects sent with the current call, by number
 
 
 def _encode_argument(value):
     """A test's argument: data, a student's function (by reference), or a test's callable."""
     if getattr(value, "_grading_ref", None) is not None:
         return {"t": "back", "ref": value._grading_ref}
-    if callable(value) and (shipped := _ship(value)) is not None:
+    if (shipped := _ship(value)) is not None:
         return shipped
     if callable(value) and not isinstance(value, np.ndarray | np.random.Generator | type):
         ref = next(_ids)
@@ -483,6 +510,7 @@ def _warnings_are_errors() -> bool:
 
 def remote(ref: int, name: str, args: tuple, kwargs: dict):
     """Call the student's function ``ref`` in the student's kernel with data; return data."""
+    SHIPPED.clear()
     try:
         request = {
             "op": "call",
@@ -506,10 +534,18 @@ def remote(ref: int, name: str, args: tuple, kwargs: dict):
         for key, new in after_kw.items() if type(after_kw) is dict else []:
             if key in kwargs:
                 _write_back(kwargs[key], new)
+        shipped = reply.get("shipped") or {}
+        for n, new in shipped.items() if type(shipped) is dict else []:
+            obj = SHIPPED.get(int(n)) if str(n).isdigit() else None
+            state = decode(new) if obj is not None else None
+            for key, attr in state.items() if type(state) is dict else []:
+                if isinstance(key, str) and key in vars(obj):
+                    setattr(obj, key, attr)
     except Ungradable as e:
         raise StudentError(f"{name}: the answer cannot be graded: {e}") from None
     finally:
         CALLBACKS.clear()
+        SHIPPED.clear()
     return value
 
 
@@ -527,12 +563,6 @@ def _write_back(arg, new) -> None:
         value = decode(new)
         if isinstance(value, np.ndarray) and value.shape == arg.shape and arg.flags.writeable:
             arg[...] = value
-    elif hasattr(arg, "__dict__") and not hasattr(arg, "__code__"):
-        state = decode(new)
-        if type(state) is dict:
-            for key, value in state.items():
-                if isinstance(key, str) and key in vars(arg):
-                    setattr(arg, key, value)
 
 
 def _student_function(node):
