@@ -30,9 +30,13 @@ c.OverwriteCells.add_missing_cells = True  # deleted test cells come back from t
 # OverwriteCells: their text, points, and locked flag.
 
 # The course's grading plug-ins (actbook.course.plugins, installed by `make install`): the
-# release's cell layout restored, kernels capped at 2 GiB of address space, a dead or deaf
-# kernel restarted without failing the whole submission, test helpers re-armed before each
-# test. Grading without them would drop every safeguard silently, so their absence is an error.
+# release's cell layout restored; the student's code in a sandboxed kernel (bubblewrap: no
+# course files, no network, nothing writable but a scratch copy) capped at 2 GiB of address
+# space; the tests in a second, trusted kernel that sees the student's answers only as data;
+# a dead or deaf kernel restarted without failing the whole submission; hidden tests kept out
+# of the feedback. Grading without them would drop every safeguard silently, so their absence
+# is an error. With no sandbox on the machine, grading refuses; ACTBOOK_GRADE_UNSANDBOXED=1
+# grades anyway, and every graded notebook and the integrity report say so.
 try:
     from actbook.course import plugins
 except ImportError as e:  # pragma: no cover
@@ -51,4 +55,6 @@ c.Autograde.sanitize_preprocessors = plugins.SANITIZE_PREPROCESSORS
 c.Autograde.autograde_preprocessors = plugins.AUTOGRADE_PREPROCESSORS
 c.LimitedKernelManager.memory_limit = 2 * 1024**3
 c.ResilientExecute.max_kernel_restarts = 5
-c.ResilientExecute.guard = True
+c.LimitedKernelManager.sandbox = True
+c.ResilientExecute.split = True
+c.GenerateFeedback.preprocessors = plugins.feedback_preprocessors()

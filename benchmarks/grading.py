@@ -1,14 +1,20 @@
-"""Autograding speed: nbgrader (with the course's plug-ins) against bare execution.
+"""Autograding speed: nbgrader (with the course's plug-ins) against bare execution, and the
+cost of the sandbox.
 
-A class of N correct submissions, each a little different, goes through the real exchange.
-Each submission is autograded; right after it, the very notebook that autograde executed
-(the submission with the hidden tests restored, outputs cleared) is executed again by
-nbclient alone, in the same folder: the floor, since no grader can run the tests faster than
-the kernel does. The two are interleaved so that the machine's load hits both alike.
+A class of N correct submissions, each a little different, goes through the real exchange,
+into two courses: one graded with the course's settings (the student's kernel sandboxed by
+bubblewrap, the tests in a second, trusted kernel), one with the sandbox and the second
+kernel off (``LimitedKernelManager.sandbox = False``, ``ResilientExecute.split = False``:
+one unsandboxed kernel, as stock nbgrader). Each submission is autograded in both; right
+after, the very notebook that autograde executed (the submission with the hidden tests
+restored, outputs cleared) is executed again by nbclient alone, in the same folder: the
+floor, since no grader can run the tests faster than the kernel does. The three are
+interleaved so that the machine's load hits them alike. The sandbox's cost per submission is
+the median difference between the two autogrades.
 
-Where autograde's time goes: ``execute`` is ResilientExecute's own run (kernel start, the
-cells, the guard cells); the rest (``bookkeeping``) is nbgrader's: the gradebook, copying
-files, sanitizing, saving grades.
+Where autograde's time goes: ``execute`` is ResilientExecute's own run (kernel starts, the
+cells); the rest (``bookkeeping``) is nbgrader's: the gradebook, copying files, sanitizing,
+saving grades.
 
     python benchmarks/grading.py [N] [--assignment ID]     # writes results-grading.json
 """
@@ -31,6 +37,8 @@ from actbook.course import classroom, plugins, release
 from actbook.course import rehearsal as grading_demo
 
 RESULTS = Path(__file__).resolve().parent / "results-grading.json"
+#: the comparison: one unsandboxed kernel that runs the tests too, as stock nbgrader does
+UNSANDBOXED = {"LimitedKernelManager__sandbox": False, "ResilientExecute__split": False}
 
 
 def bare_execution(notebook: Path) -> float:
@@ -59,24 +67,33 @@ def measure(n: int, aid: str) -> dict:
         text = control.files[name].decode().replace('\\"control-a\\"', f'\\"s{i:03d}\\"')
         subs.append(grading_demo.Submission(f"s{i:03d}", "correct", {name: text.encode()}))
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
-        course = classroom.Course(Path(tmp), [aid])
-        course.generate(aid)
-        course.release(aid)
-        for sub in subs:
-            folder = course.fetch(aid, sub.student)
-            (folder / name).write_bytes(sub.files[name])
-            course.submit(aid, sub.student)
-        course.collect(aid)
-        auto, bare, execute = [], [], []
+        course = classroom.Course(Path(tmp) / "sandboxed", [aid])
+        plain = classroom.Course(Path(tmp) / "plain", [aid], **UNSANDBOXED)
+        for c in (course, plain):
+            c.generate(aid)
+            c.release(aid)
+            for sub in subs:
+                folder = c.fetch(aid, sub.student)
+                (folder / name).write_bytes(sub.files[name])
+                c.submit(aid, sub.student)
+            c.collect(aid)
+        auto, bare, execute, unsandboxed = [], [], [], []
         for i, sub in enumerate(subs, 1):
             plugins.ResilientExecute.history.clear()
             res = course.autograde(aid, [sub.student])[sub.student]
             assert res.ok and res.score == res.max_score, res.log[-2000:]
             auto.append(res.seconds)
             execute.append(sum(s for s, _ in plugins.ResilientExecute.history))
+            res = plain.autograde(aid, [sub.student])[sub.student]
+            assert res.ok and res.score == res.max_score, res.log[-2000:]
+            unsandboxed.append(res.seconds)
             graded = course.root / "autograded" / sub.student / aid / name
             bare.append(bare_execution(graded))
-            print(f"[{i:>3}/{n}] autograde {auto[-1]:5.2f} s   bare {bare[-1]:5.2f} s", flush=True)
+            print(
+                f"[{i:>3}/{n}] autograde {auto[-1]:5.2f} s   unsandboxed {unsandboxed[-1]:5.2f} s"
+                f"   bare {bare[-1]:5.2f} s",
+                flush=True,
+            )
     med = statistics.median
     return {
         "assignment": aid,
@@ -86,11 +103,21 @@ def measure(n: int, aid: str) -> dict:
             "bare_nbclient": med(bare),
             "autograde_execute": med(execute),
             "autograde_bookkeeping": med(a - e for a, e in zip(auto, execute, strict=True)),
+            "autograde_unsandboxed": med(unsandboxed),
+            "sandbox_cost": med(a - u for a, u in zip(auto, unsandboxed, strict=True)),
         },
+        "ratio_sandboxed_to_unsandboxed": med(
+            a / u for a, u in zip(auto, unsandboxed, strict=True)
+        ),
         "total_seconds": {"autograde": sum(auto), "bare_nbclient": sum(bare)},
         "ratio_autograde_to_bare": med(a / b for a, b in zip(auto, bare, strict=True)),
         "extrapolated_100_minutes": 100 * med(auto) / 60,
-        "per_submission": {"autograde": auto, "bare_nbclient": bare, "execute": execute},
+        "per_submission": {
+            "autograde": auto,
+            "autograde_unsandboxed": unsandboxed,
+            "bare_nbclient": bare,
+            "execute": execute,
+        },
         "machine": {
             "cpus": os.cpu_count(),
             "load_average_1min": os.getloadavg()[0],
@@ -112,7 +139,10 @@ def main(quick: bool = False, argv: list[str] | None = None) -> dict:
     print(
         f"{args.n} submissions, median per submission: autograde {m['autograde']:.2f} s"
         f" (execute {m['autograde_execute']:.2f} + bookkeeping {m['autograde_bookkeeping']:.2f}),"
-        f" bare nbclient {m['bare_nbclient']:.2f} s; ratio {result['ratio_autograde_to_bare']:.2f}"
+        f" bare nbclient {m['bare_nbclient']:.2f} s; ratio {result['ratio_autograde_to_bare']:.2f};"
+        f" unsandboxed autograde {m['autograde_unsandboxed']:.2f} s: the sandbox and the test"
+        f" kernel cost {m['sandbox_cost']:.2f} s per submission"
+        f" (x{result['ratio_sandboxed_to_unsandboxed']:.2f})"
     )
     return result
 

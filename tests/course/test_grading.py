@@ -1,6 +1,6 @@
 """Grading a class with nbgrader: every broken, tampering or cheating submission gets a fair
-score, the run completes, nobody else's grade moves, cheats nbgrader cannot stop are
-reported, and the repository is left untouched.
+score, the run completes, nobody else's grade moves, what was tried is reported, and the
+repository is left untouched. (The attacks on the grader itself: test_sandbox.py.)
 
 One rehearsal of the whole class (one autograde pass, ps01-classic) serves every test; a
 second, small one with nbgrader's stock settings shows what the course's plug-ins change.
@@ -9,7 +9,9 @@ second, small one with nbgrader's stock settings shows what the course's plug-in
 from __future__ import annotations
 
 import csv
+import html
 import json
+import re
 import subprocess
 import warnings
 from pathlib import Path
@@ -19,7 +21,7 @@ from jupyter_core.paths import jupyter_data_dir
 from nbgrader.preprocessors import Execute
 from sqlalchemy.exc import SAWarning
 
-from actbook.course import integrity, plugins
+from actbook.course import integrity, plugins, sandbox
 from actbook.course import rehearsal as grading_demo
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
@@ -54,11 +56,11 @@ EXPECTED = {
     "invalid-json": 0,
     "other-assignment": 0,
     "renamed": 12,
-    "cheat-numpy": 0,  # stopped by the guard
-    "cheat-checks": 0,  # stopped by the guard
+    "cheat-numpy": 0,  # the tests run in another kernel
+    "cheat-checks": 0,  # the tests run in another kernel
     "cheat-print": 0,
-    "cheat-reads-solutions": 12,  # not stoppable inside the kernel: reported
-    "cheat-transformer": 12,  # not stoppable inside the kernel: reported
+    "cheat-reads-solutions": 0,  # the sandbox hides the instructor's notebooks
+    "cheat-transformer": 0,  # the tests run in another kernel
     "copier": 12,  # reported
     "control-z": 12,
 }
@@ -110,6 +112,8 @@ def repo_state() -> dict:
 
 @pytest.fixture(scope="module")
 def rehearsal(tmp_path_factory):
+    if problem := sandbox.bwrap_problem():
+        pytest.skip(f"no sandbox for grading here: {problem}")
     before = repo_state()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=SAWarning)
@@ -175,10 +179,17 @@ def test_every_graded_student_fetched_html_feedback(rehearsal):
     # what they submitted, so the renamed notebook's feedback stays with the instructor.
     assert got.pop("renamed") == 0
     assert set(got.values()) == {1}, got
-    for sid in ("control-a", "partial"):  # the student's own score, and the hidden tests
-        html = r.feedback[sid][0].read_text()
-        assert f"Score: {r.grades[sid].score:.1f} / {MAX:.1f}" in html
-        assert "sigmoid on edge values" in html  # a hidden test's message
+    for sid in ("control-a", "partial"):  # the student's own score, not the hidden tests
+        page = text_of(r.feedback[sid][0])
+        assert f"Score: {r.grades[sid].score:.1f} / {MAX:.1f}" in page
+        assert "sigmoid on edge values" not in page  # a hidden test's text
+        assert plugins.HIDDEN_NOTE.strip() in page
+    # the failed checks' messages stay
+    assert "AssertionError: tanh_grad is not implemented yet" in text_of(r.feedback["partial"][0])
+
+
+def text_of(page: Path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
 
 
 @slow
@@ -189,7 +200,7 @@ def test_hidden_tests_ran_in_the_autograded_notebook(rehearsal):
     )
     sources = ["".join(c["source"]) for c in nb["cells"]]
     assert any("unchanged(sigmoid, Z)" in s for s in sources)  # restored from the gradebook
-    assert not any(c["metadata"].get("grading_guard") for c in nb["cells"])  # guard removed
+    assert nb["metadata"]["actbook_grading"]["tests"] == "trusted kernel"
 
 
 @slow
@@ -230,6 +241,8 @@ def test_the_course_settings_are_the_ones_graded_with(rehearsal):
     cfg = plugins.load_config()
     assert cfg.OverwriteCells.add_missing_cells is True
     assert cfg.Execute.timeout > 0 and cfg.LimitedKernelManager.memory_limit > 0
+    assert cfg.LimitedKernelManager.sandbox is True and cfg.ResilientExecute.split is True
+    assert plugins.HideTests in cfg.GenerateFeedback.preprocessors
     assert plugins.ResilientExecute in cfg.Autograde.autograde_preprocessors
     assert plugins.RestoreLayout in cfg.Autograde.sanitize_preprocessors
     assert (
@@ -237,7 +250,7 @@ def test_the_course_settings_are_the_ones_graded_with(rehearsal):
     )
 
 
-STOCK = {  # nbgrader's own pipeline, with our ResilientExecute, RestoreLayout and guard out
+STOCK = {  # nbgrader's own pipeline, with our ResilientExecute (sandbox, tests apart) out
     "Autograde__sanitize_preprocessors": [
         p for p in plugins.SANITIZE_PREPROCESSORS if p is not plugins.RestoreLayout
     ],
@@ -252,8 +265,8 @@ def test_without_the_course_plugins_nbgrader_alone_is_unfair(tmp_path):
     """The same submissions under stock nbgrader: a cheat passes, crashes lose everything.
 
     Patching np.allclose fails even here: checks.py keeps its own references to NumPy's
-    functions, taken at import. Redefining the helpers themselves still works without the
-    course's guard, which re-imports them before each test cell."""
+    functions, taken at import. Redefining the helpers themselves works when the tests run
+    in the student's kernel."""
     pick = {"cheat-numpy", "cheat-checks", "tests-moved", "os-exit"}
     subs = [s for s in grading_demo.fake_class(AID) if s.student in pick]
     with warnings.catch_warnings():

@@ -1,6 +1,8 @@
-"""The integrity report: what grading cannot stop, found after grading: identical
-submissions (hash of the student's code, as a syntax tree) and student code that patches
-modules or test helpers, reads files, inspects the running notebook or kills its process.
+"""The integrity report: what was tried, and what grading cannot stop, found after grading:
+identical submissions (hash of the student's code, as a syntax tree), student code that
+patches modules or test helpers, reads files, inspects the running notebook or kills its
+process (the sandbox and the trusted test kernel make these gain nothing; the report still
+names them), and notebooks graded without a sandbox.
 
 ``python -m actbook.course.integrity {restore-names,report} ASSIGNMENT`` in the course folder.
 """
@@ -16,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from actbook.course import sandbox
 from actbook.course.classroom import GradeResult, restore_renamed
 from actbook.course.plugins import grade_id, load_config
 
@@ -271,7 +274,12 @@ def integrity_report(
             if fp != blank[name]:
                 prints[f"{name}:{fp}"].append(sid)
         for path in sorted((course_root / "autograded" / sid / aid).glob("*.ipynb")):
-            for cell in json.loads(path.read_text())["cells"]:
+            graded = json.loads(path.read_text())
+            how = graded.get("metadata", {}).get("actbook_grading", {})
+            if how.get("sandbox") != sandbox.BUBBLEWRAP:
+                what = how.get("sandbox") or "graded without the course's plug-ins"
+                report.findings.append(Finding(sid, "not sandboxed", f"{path.stem}: {what}"))
+            for cell in graded["cells"]:
                 for out in cell.get("outputs", []):
                     if out.get("ename") in _INCIDENTS:
                         where = f"{path.stem}/{grade_id(cell) or 'a cell'}"

@@ -1,13 +1,17 @@
 """``make grade-demo``: rehearse the grading of a class, on this machine, in a temporary course.
 
 A class of fake students (correct, partial, wrong, broken, tampering and cheating
-submissions) goes through nbgrader's real exchange: the instructor releases, each student
-fetches and submits, the instructor collects, autogrades (with a progress line per student),
-generates and releases feedback, and exports the grades to CSV. Then a table per student and
-the integrity report are printed. Everything happens under a temporary directory: the
-repository is left exactly as it was (``--keep DIR`` keeps the course for inspection).
+submissions, and submissions that attack the grader: read the instructor's files, the
+gradebook or a classmate's work, open a connection, overwrite marks, leave a process behind,
+tamper with the interpreter) goes through nbgrader's real exchange: the instructor releases,
+each student fetches and submits, the instructor collects, autogrades (with a progress line
+per student), generates and releases feedback, and exports the grades to CSV. Then a table
+per student, a verdict (every cheat at 0, the first student's marks untouched by all the
+others) and the integrity report are printed. Everything happens under a temporary
+directory: the repository is left exactly as it was (``--keep DIR`` keeps the course).
 
     python -m actbook.course.rehearsal [--assignment ID|all] [--timeout S] [--keep DIR]
+                                       [--no-attacks]
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ import json
 import math
 import os
 import shutil
+import socket
 import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -315,6 +321,180 @@ def fake_class(aid: str, memory_limit: bool = True) -> list[Submission]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Attacks on the grader: each probe earns the instructor's answers only if the attack works
+# ---------------------------------------------------------------------------------------------
+
+#: marks the processes an attack starts, so that a test can look for survivors
+DAEMON_MARK = "actbook-grading-daemon"
+
+_PROBE = """def _probe():
+    try:
+{body}
+        return True
+    except Exception:
+        return False
+if _probe():
+{answers}
+"""
+
+_ATTACKS = {  # student -> (case, code run before the answers: sets _gain() when it worked)
+    "read-solutions": ("reads the instructor's notebook in solutions/",
+                       "open({solutions!r}).read(1)"),
+    "read-gradebook": ("reads the gradebook", "assert open({gradebook!r}, 'rb').read(16)"),
+    "read-other": ("reads another student's submission", "open({other!r}).read(1)"),
+    "read-home": ("reads a file of the grader's home folder",
+                  "import os\n"
+                  "_files = [e.path for e in os.scandir({home!r}) if e.is_file()]\n"
+                  "open(_files[0], 'rb').read(1)"),
+    "network": ("connects to a port the grader opened on localhost",
+                "__import__('socket').create_connection(('127.0.0.1', {port}), timeout=3)"),
+}  # fmt: skip
+
+_SABOTAGE = {
+    "write-gradebook": (
+        "zeroes every mark in the gradebook",
+        "import sqlite3\n"
+        "_db = sqlite3.connect({gradebook!r})\n"
+        "_db.execute('UPDATE grade SET auto_score = 0, manual_score = 0')\n"
+        "_db.commit()\n"
+        "open({gradebook!r}, 'ab').write(b'x' * 4096)",
+    ),
+    "write-other": (
+        "overwrites another student's graded notebook",
+        "open({other_graded!r}, 'w').write('{{}}')",
+    ),
+    "daemon": (
+        "starts a process that outlives the kernel and edits files later",
+        "import subprocess, sys\n"
+        "_code = ('import time, sys\\n'\n"
+        "         'while True:\\n'\n"
+        "         '    time.sleep(0.5)\\n'\n"
+        "         '    for p in sys.argv[2:]:\\n'\n"
+        '         \'        try: open(p, "a").write("x")\\n\'\n'
+        "         '        except OSError: pass\\n')\n"
+        "subprocess.Popen([sys.executable, '-c', _code, {mark!r}, {gradebook!r},"
+        " {other_graded!r}], start_new_session=True, stdin=subprocess.DEVNULL,"
+        " stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)",
+    ),
+}
+
+_INTERPRETER = {  # cheats on the interpreter, with wrong answers (zeros of the right shape)
+    "cheat-settrace": (
+        "sys.settrace makes every expect_close compare the expected value with itself",
+        "import sys, ctypes, threading\n"
+        "def _trace(frame, event, arg):\n"
+        "    if event == 'call' and frame.f_code.co_name == 'expect_close':\n"
+        "        frame.f_locals['got'] = frame.f_locals['expected']\n"
+        "        ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))\n"
+        "    return None\n"
+        "sys.settrace(_trace)\n"
+        "threading.settrace(_trace)",
+    ),
+    "cheat-assertion": (
+        "replaces AssertionError and swallows it",
+        "import builtins\n"
+        "class AssertionError(BaseException):\n"
+        "    pass\n"
+        "builtins.AssertionError = AssertionError\n"
+        "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)",
+    ),
+    "cheat-equal": (
+        "answers with objects equal to anything",
+        "class _Any(float):\n"
+        "    def __eq__(self, other): return True\n"
+        "    __le__ = __ge__ = __eq__\n"
+        "    def __ne__(self, other): return False\n"
+        "    def __array__(self, *a, **k):\n"
+        "        import inspect\n"
+        "        f = inspect.currentframe().f_back\n"
+        "        while f is not None and 'expected' not in f.f_locals:\n"
+        "            f = f.f_back\n"
+        "        return np.asarray(f.f_locals['expected'] if f else 0.0, dtype=float)\n"
+        "_ANY = _Any(0.0)",
+    ),
+    "cheat-fake-pass": (
+        "hides every error and prints that the tests passed",
+        "def _quiet(*args, **kwargs):\n"
+        "    print('All tests passed')\n"
+        "get_ipython().showtraceback = _quiet\n"
+        "get_ipython().showsyntaxerror = _quiet",
+    ),
+}
+
+
+#: the cheats of :func:`fake_class`, which the attack class repeats
+FAKE_CLASS_CHEATS = ("cheat-reads-solutions", "cheat-transformer", "cheat-numpy", "cheat-checks",
+                     "cheat-print", "checks-edited", "tests-edited")  # fmt: skip
+#: every submission that cheats or sabotages: each must score 0
+CHEATS = (*_ATTACKS, *_SABOTAGE, *_INTERPRETER, *FAKE_CLASS_CHEATS)
+
+
+def attack_class(aid: str, course_root: Path, port: int) -> list[Submission]:
+    """Submissions that attack the grader itself, for the course built in ``course_root``;
+    ``port``: a port the grader listens on at 127.0.0.1. Each read or connection probe gets
+    the instructor's answers only when it succeeds; each sabotage aims at ``control-a``, who
+    must be graded first; each interpreter cheat comes with wrong answers."""
+    base = {s.student: s for s in fake_class(aid, memory_limit=False)}
+    src = json.loads((release.SOLUTIONS / aid / f"{aid}.ipynb").read_text())
+    rel = json.loads((release.EXERCISES / aid / f"{aid}.ipynb").read_text())
+    answers = solution_code(src)
+    ids = list(answers)
+    name = f"{aid}.ipynb"
+    where = {
+        "solutions": str(course_root / "solutions" / aid / name),
+        "gradebook": str(course_root / "gradebook.db"),
+        "other": str(course_root / "submitted" / "control-a" / aid / name),
+        "other_graded": str(course_root / "autograded" / "control-a" / aid / name),
+        "home": str(Path.home()),
+        "port": port,
+        "mark": DAEMON_MARK,
+    }
+
+    def notebook(sid: str, code: dict[str, str]) -> bytes:
+        nb = copy.deepcopy(rel)
+        for cell in nb["cells"]:
+            gid = _nbg(cell).get("grade_id")
+            if gid in code:
+                cell["source"] = f'_author = "{sid}"\n' + code[gid]
+        return json.dumps(nb, indent=1).encode()
+
+    fakes = {k: _fake_answers(answers[k]) for k in ids}
+    out = [base["control-a"]]
+    for sid, (case, probe) in _ATTACKS.items():
+        body = textwrap.indent(probe.format(**where), " " * 8)
+        code = dict(fakes)
+        for k in ids:  # each answer cell: the instructor's answer if the probe succeeds
+            code[k] = (
+                fakes[k]
+                + "\n"
+                + _PROBE.format(body=body, answers=textwrap.indent(answers[k], "    "))
+            )
+        out.append(Submission(sid, case, {name: notebook(sid, code)}))
+    for sid, (case, attack) in _SABOTAGE.items():
+        code = dict(fakes)
+        code[ids[0]] = "try:\n" + textwrap.indent(attack.format(**where), "    ")
+        code[ids[0]] += "\nexcept Exception:\n    pass\n" + fakes[ids[0]]
+        out.append(Submission(sid, case, {name: notebook(sid, code)}))
+    for sid, (case, attack) in _INTERPRETER.items():
+        code = dict(fakes)
+        if sid == "cheat-equal":
+            code = {k: _any_answers(answers[k]) for k in ids}
+        code[ids[0]] = attack + "\n" + code[ids[0]]
+        out.append(Submission(sid, case, {name: notebook(sid, code)}))
+    out += [base[sid] for sid in FAKE_CLASS_CHEATS]
+    out.append(base["control-z"])
+    return out
+
+
+def _any_answers(code: str) -> str:
+    """Every function returns an object equal to anything."""
+    tree = ast.parse(code)
+    for f in [n for n in tree.body if isinstance(n, ast.FunctionDef)]:
+        f.body = ast.parse("return _ANY").body
+    return ast.unparse(tree)
+
+
+# ---------------------------------------------------------------------------------------------
 # The rehearsal
 # ---------------------------------------------------------------------------------------------
 
@@ -330,6 +510,14 @@ class Rehearsal:
     csv: Path
     feedback: dict[str, list[Path]]
     seconds: dict[str, float]
+    #: the first student's graded notebook and marks, taken right after they were graded and
+    #: again at the end (every other submission graded since): equal when nobody touched them
+    witness: dict[str, tuple] = field(default_factory=dict)
+    #: processes a submission started that were still alive after the grading
+    survivors: list[str] = field(default_factory=list)
+
+    def others_unchanged(self) -> bool:
+        return bool(self.witness) and self.witness["before"] == self.witness["after"]
 
 
 def rehearse(
@@ -340,13 +528,53 @@ def rehearse(
     timeout: int | None = None,
     progress: Callable[[str], None] | None = None,
     workers: int = 1,
+    attacks: bool = False,
     **settings,
 ) -> Rehearsal:
-    """Run the whole cycle for ``aid`` in ``workdir`` (an empty folder) and return the results."""
+    """Run the whole cycle for ``aid`` in ``workdir`` (an empty folder) and return the results.
+
+    ``attacks``: add the submissions of :func:`attack_class` (for the grader listens on a
+    port of 127.0.0.1 meanwhile); with ``submissions`` given, those replace the fake class.
+    """
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # alembic, jupyter
     say = progress or (lambda _: None)
     limited = plugins.MEMORY_LIMIT_SUPPORTED
-    submissions = submissions if submissions is not None else fake_class(aid, limited)
+    listener = socket.create_server(("127.0.0.1", 0)) if attacks else None
+    try:
+        if submissions is None:
+            submissions = fake_class(aid, limited)
+            if attacks:
+                known = {s.student for s in submissions}
+                port = listener.getsockname()[1]
+                extra = attack_class(aid, Path(workdir).resolve(), port)
+                submissions += [s for s in extra if s.student not in known]
+                submissions.sort(key=lambda s: s.student == "control-z")  # stays last
+        return _rehearse(workdir, aid, submissions, timeout, say, settings, workers)
+    finally:
+        if listener is not None:
+            listener.close()
+
+
+def _witness(course: classroom.Course, aid: str, sid: str) -> tuple:
+    graded = course.root / "autograded" / sid / aid
+    files = tuple(sorted((p.name, p.read_bytes()) for p in graded.glob("*.ipynb")))
+    return files, course.scores(aid, sid)
+
+
+def survivors(mark: str = DAEMON_MARK) -> list[str]:
+    """Command lines of running processes that carry ``mark``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if mark in text and str(os.getpid()) != cmdline.parent.name:
+            found.append(text.strip())
+    return found
+
+
+def _rehearse(workdir, aid, submissions, timeout, say, settings, workers=1) -> Rehearsal:
     seconds = {}
     t = time.perf_counter()
     course = classroom.Course(workdir, [aid], timeout=timeout, **settings)
@@ -377,7 +605,12 @@ def rehearse(
 
     width = max(map(len, students))
 
+    witness = {}
+
     def line(i, n, r: classroom.GradeResult):
+        if i == 1:
+            witness["student"] = r.student
+            witness["before"] = _witness(course, aid, r.student)
         status = "" if r.ok else "  (not graded: see report)"
         score = f"{r.score:5.1f}/{r.max_score:g}"
         say(f"[{i:>2}/{n}] {r.student:<{width}} {score}  {r.seconds:5.1f} s{status}")
@@ -390,6 +623,9 @@ def rehearse(
     else:
         grades = course.autograde(aid, students, progress=line)
     seconds["autograde"] = time.perf_counter() - t
+    alive = survivors()
+    if witness:
+        witness["after"] = _witness(course, aid, witness["student"])
 
     t = time.perf_counter()
     course.generate_feedback(aid)
@@ -398,7 +634,9 @@ def rehearse(
     csv = course.export_csv(course.root / "grades.csv")
     seconds["feedback + export"] = time.perf_counter() - t
     report = integrity.integrity_report(course.root, aid, grades)
-    return Rehearsal(course, aid, submissions, grades, report, renamed, csv, feedback, seconds)
+    return Rehearsal(
+        course, aid, submissions, grades, report, renamed, csv, feedback, seconds, witness, alive
+    )
 
 
 def table(r: Rehearsal) -> str:
@@ -418,6 +656,27 @@ def table(r: Rehearsal) -> str:
     return "\n".join([*lines, *(fmt.format(*row) for row in rows)])
 
 
+def verdict(r: Rehearsal) -> str:
+    """What the rehearsal proves, in a few lines: cheats at 0, others untouched, sandbox."""
+    cheats = [s.student for s in r.submissions if s.student in CHEATS]
+    won = [f"{sid} {r.grades[sid].score:g}" for sid in cheats if r.grades[sid].score > 0]
+    sandboxes = {
+        f.detail.split(": ", 1)[-1] for f in r.report.findings if f.concern == "not sandboxed"
+    }
+    first = r.witness.get("student", "-")
+    lines = [
+        f"cheats and sabotage: {len(cheats)}, "
+        + ("every one scored 0" if not won else f"NOT ALL AT 0: {', '.join(won)}"),
+        f"{first}'s graded notebook and marks after the {len(r.grades) - 1} other submissions: "
+        + ("byte-for-byte unchanged" if r.others_unchanged() else "CHANGED"),
+        f"processes a submission left running: {len(r.survivors)}",
+        "students' code ran in: "
+        + (", ".join(sorted(sandboxes)) if sandboxes else "the bubblewrap sandbox")
+        + "; the tests in a trusted kernel",
+    ]
+    return "\n".join(lines)
+
+
 def _say(message: str) -> None:
     print(message, flush=True)
 
@@ -432,6 +691,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, help="build the course in this (new) folder and keep it")
     ap.add_argument("--workers", type=int, default=1,
                     help="grade N at once (a temporary PostgreSQL gradebook)")  # fmt: skip
+    ap.add_argument("--no-attacks", dest="attacks", action="store_false",
+                    help="leave out the submissions that attack the grader itself")  # fmt: skip
     args = ap.parse_args(argv)
     aids = release.assignments() if args.assignment == "all" else [args.assignment]
     server = None
@@ -449,9 +710,14 @@ def main(argv: list[str] | None = None) -> int:
                 if server
                 else {}
             )
-            r = rehearse(work, aid, timeout=args.timeout, progress=_say, workers=args.workers, **db)
+            r = rehearse(
+                work, aid, timeout=args.timeout, progress=_say, workers=args.workers,
+                attacks=args.attacks, **db,
+            )  # fmt: skip
             print()
             print(table(r))
+            print()
+            print(verdict(r))
             print(f"\nIntegrity report ({len(r.report.findings)} findings):")
             for sid, found in r.report.by_student().items():
                 for f in found:
