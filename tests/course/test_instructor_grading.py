@@ -14,6 +14,7 @@ import logging
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -93,6 +94,47 @@ def course(tmp_path_factory):
     return c
 
 
+@pytest.fixture(scope="module")
+def chromium():
+    from actbook.site import audit
+
+    with audit.browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def formgrader(course):
+    """A real Jupyter server with nbgrader's formgrader, started in the course folder."""
+    import socket
+    import time
+    import urllib.request
+
+    as_course_folder(course)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = "instructor-test"
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter"), "server", "--no-browser", "--allow-root",
+         f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={course.root}"],
+        cwd=course.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):  # a start-up, not a timing assertion: give up after two minutes
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                assert proc.poll() is None, "the Jupyter server stopped"
+                time.sleep(0.5)
+        yield base, token
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
 def as_course_folder(course) -> None:
     """Make the temporary course a folder an instructor works in (paths.course_root)."""
     (course.root / "nbgrader_config.py").write_text(
@@ -133,6 +175,37 @@ def test_the_formgrader_copy_shows_each_rubric_after_its_answer(course):
         assert rubrics.is_rubric(rubric) and rubric.metadata["editable"] is False
         assert f"Rubric for `{gid}`" in rubric.source
         assert source[gid][0].splitlines()[-1] in rubric.source
+
+
+def test_in_the_formgrader_the_grader_sees_the_rubric_and_saves_a_capped_score(
+    course, formgrader, chromium
+):
+    base, token = formgrader
+    page = chromium.new_page()
+    # Manual Grading -> assignment -> notebook -> submission, as the guide says
+    page.goto(f"{base}/formgrader?token={token}")
+    page.click("text=Manual Grading")
+    page.click(f"a:has-text('{AID}')")
+    page.click(f"table a:has-text('{NB}')")
+    page.wait_for_selector("text=Submission #1")  # the table is filled in by a script
+    page.click("text=Show All Names")
+    page.click("a.name-shown:has-text('cy')")
+    page.wait_for_selector("input#q2-explain")
+    scheme = rubrics.rubrics(nbformat.read(ROOT / "solutions" / AID / f"{NB}.ipynb", as_version=4))
+    for gid in MANUAL:
+        heading = page.locator(f"p:has-text('Rubric for {gid}')")
+        assert heading.is_visible(), gid
+        last = scheme[gid][0].splitlines()[-1].strip()
+        assert page.get_by_text(last[:40]).first.is_visible(), gid
+    # saving is automatic; a score above the maximum is capped
+    page.fill("input#q2-explain", "3")
+    page.keyboard.press("Tab")
+    page.wait_for_function("document.querySelector('input#q2-explain').value === '2'")
+    page.close()
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.config.CourseDirectory.db_url) as gb:
+        assert gb.find_grade("q2-explain", NB, AID, "cy").manual_score == 2.0
 
 
 def test_autograde_prints_no_false_checksum_alarm_but_reports_a_real_edit(course):
@@ -215,6 +288,16 @@ def test_feedback_once_graded_has_no_rubric_offline_math_and_working_links(cours
     assert course.fetch_feedback(AID, "cy")
 
 
+def test_the_feedback_page_renders_its_math_in_chromium_offline(course, chromium):
+    ctx = chromium.new_context(offline=True)
+    page = ctx.new_page()
+    page.goto((course.root / "feedback" / "cy" / AID / f"{NB}.html").as_uri())
+    page.wait_for_selector("mjx-container", timeout=60_000)
+    assert page.locator("mjx-container").count() > 10
+    assert page.get_by_text("Mark scheme").count() == 0
+    ctx.close()
+
+
 def test_the_per_question_export_matches_the_gradebook(course, tmp_path):
     from nbgrader.api import Gradebook
 
@@ -234,17 +317,21 @@ def test_the_per_question_export_matches_the_gradebook(course, tmp_path):
 
 def test_the_item_analysis_names_the_question_the_class_fails_most(course, tmp_path):
     items = results.item_analysis(course.root, course.config.CourseDirectory.db_url, AID)
+    q8, q6 = (next(i for i in items if i.cell == c) for c in ("test-q8", "test-q6"))
+    assert q8.question.startswith("Q8.") and q8.full_marks == pytest.approx(1 / 3)
+    assert q8.common_failure == ("AssertionError: Q8: wrong choice for ['transformer_ffn']", 2)
     worst = results.hardest(items)
-    assert worst.cell == "test-q8" and worst.question.startswith("Q8.")
-    assert worst.full_marks == pytest.approx(1 / 3)
-    assert worst.common_failure == ("AssertionError: Q8: wrong choice for ['transformer_ffn']", 2)
+    if q6.full_marks > q8.full_marks:
+        assert worst is q8
+    else:  # Q6's hidden test times code and failed under load (issue #14): it may only tie
+        assert worst in (q6, q8) and q6.full_marks == q8.full_marks
     paths = results.write_report(items, AID, tmp_path)
     with paths["items"].open() as fh:
         by_cell = {r["cell"]: r for r in csv.DictReader(fh)}
     assert by_cell["test-q3"]["share_full_marks"] == str(round(2 / 3, 3))
     assert by_cell["q12-explain"]["kind"] == "manual"
     page = paths["report"].read_text()
-    assert "Failed most: <strong>test-q8</strong>" in page
+    assert f"Failed most: <strong>{worst.cell}</strong>" in page
     assert 'src="data:image/png;base64,' in page
 
 

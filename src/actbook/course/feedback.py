@@ -176,21 +176,15 @@ def main(argv: list[str] | None = None) -> int:
     when no manual answer is left ungraded (or with ``--allow-ungraded``)."""
     import argparse
 
-    from actbook.course.plugins import load_config
-    from actbook.course.quiet import silence_library_warnings
-    from actbook.paths import course_root
+    from actbook.course.instructor import course_option, open_course
 
     ap = argparse.ArgumentParser(prog="python -m actbook.course.feedback", description=main.__doc__)
     ap.add_argument("assignment")
     ap.add_argument("--allow-ungraded", action="store_true", help="go on with ungraded answers")
     ap.add_argument("--release", action="store_true", help="also release it to the exchange")
-    ap.add_argument("--course", type=Path, default=None, help="course folder (default: here)")
+    course_option(ap)
     args = ap.parse_args(argv)
-    silence_library_warnings()
-    root = (args.course or course_root()).resolve()
-    if not (root / "nbgrader_config.py").exists():
-        raise SystemExit(f"feedback: {root} is not a course folder (no nbgrader_config.py)")
-    config = load_config(root / "nbgrader_config.py")
+    _, config = open_course("feedback", args.course)
     missing = ungraded(config.CourseDirectory.db_url, args.assignment)
     if missing and not args.allow_ungraded:
         print(

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from traitlets.config import Config
 
 from actbook.course.feedback import OfflineFeedbackExporter, RequireCompleteGrading
@@ -48,3 +50,20 @@ def configure(c: Config) -> Config:
 
     silence_library_warnings()
     return c
+
+
+def open_course(prog: str, folder: Path | None) -> tuple[Path, Config]:
+    """(course folder, its nbgrader settings) for a course command: ``folder``, else the
+    folder the instructor works in (:func:`actbook.paths.course_root`)."""
+    from actbook.course.plugins import load_config
+    from actbook.paths import course_root
+
+    silence_library_warnings()
+    root = (folder or course_root()).resolve()
+    if not (root / "nbgrader_config.py").exists():
+        raise SystemExit(f"{prog}: {root} is not a course folder (no nbgrader_config.py)")
+    return root, load_config(root / "nbgrader_config.py")
+
+
+def course_option(ap) -> None:
+    ap.add_argument("--course", type=Path, default=None, help="course folder (default: here)")

@@ -123,8 +123,9 @@ def item_analysis(course_root: Path, db_url: str, assignment: str) -> list[Item]
 
 
 def hardest(items: list[Item]) -> Item | None:
-    """The graded cell the class fails most: lowest share of full marks, then lowest mean."""
-    rated = [i for i in items if i.full_marks is not None]
+    """The graded cell the class fails most: lowest share of full marks, then lowest mean.
+    Cells with answers still to grade by hand are left out: their share is not known yet."""
+    rated = [i for i in items if i.full_marks is not None and len(i.graded) == len(i.scores)]
     if not rated:
         return None
     return min(rated, key=lambda i: (i.full_marks, i.mean / i.max_score if i.max_score else 0))
@@ -261,20 +262,14 @@ def main(argv: list[str] | None = None) -> int:
     analysis, as CSV and an HTML report."""
     import argparse
 
-    from actbook.course.plugins import load_config
-    from actbook.course.quiet import silence_library_warnings
-    from actbook.paths import course_root
+    from actbook.course.instructor import course_option, open_course
 
     ap = argparse.ArgumentParser(prog="python -m actbook.course.results", description=main.__doc__)
     ap.add_argument("assignment")
-    ap.add_argument("--course", type=Path, default=None, help="course folder (default: here)")
+    course_option(ap)
     ap.add_argument("--out", type=Path, default=None, help="folder (default: COURSE/results)")
     args = ap.parse_args(argv)
-    silence_library_warnings()
-    root = (args.course or course_root()).resolve()
-    if not (root / "nbgrader_config.py").exists():
-        raise SystemExit(f"results: {root} is not a course folder (no nbgrader_config.py)")
-    config = load_config(root / "nbgrader_config.py")
+    root, config = open_course("results", args.course)
     items = item_analysis(root, config.CourseDirectory.db_url, args.assignment)
     paths = write_report(items, args.assignment, args.out or root / "results")
     worst = hardest(items)

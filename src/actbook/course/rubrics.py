@@ -111,15 +111,13 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m actbook.course.rubrics ASSIGNMENT``: the rubric of each manual answer."""
     import argparse
 
-    from actbook.course.plugins import load_config
-    from actbook.paths import course_root
+    from actbook.course.instructor import course_option, open_course
 
     ap = argparse.ArgumentParser(prog="python -m actbook.course.rubrics", description=main.__doc__)
     ap.add_argument("assignment")
-    ap.add_argument("--course", type=Path, default=None, help="course folder (default: here)")
+    course_option(ap)
     args = ap.parse_args(argv)
-    root = (args.course or course_root()).resolve()
-    config = load_config(root / "nbgrader_config.py")
+    _, config = open_course("rubrics", args.course)
     folder = source_notebook(config, args.assignment, "x").parent
     if not folder.is_dir():
         raise SystemExit(f"rubrics: no assignment {args.assignment!r} in {folder.parent}")
