@@ -4,7 +4,7 @@ JOBS    ?= 2
 # the environment (.venv from requirements.txt) and `make book`, shared with the student edition
 include edition/common.mk
 
-.PHONY: help install book book-instructor student-edition test test-fast lab exercises grade grade-demo bench lint format clean
+.PHONY: help install book book-instructor student-edition test test-fast lab exercises grade grade-demo bench lint format clean formgrader feedback results
 
 help:
 	@echo "make install    create .venv with everything pinned in requirements.txt (other targets do it too)"
@@ -20,6 +20,10 @@ help:
 	@echo "make grade-demo rehearse the grading of a fake class ([WORKERS=2]: in parallel)"
 	@echo "make bench      run benchmarks/ and write benchmarks/results.json"
 	@echo "make clean      remove what the builds made"
+	@echo "make formgrader JupyterLab at the course root, on nbgrader's formgrader"
+	@echo "make feedback A=ID  feedback for assignment ID, only when manual grading is complete"
+	@echo "                (ALLOW_UNGRADED=1 goes on anyway, RELEASE=1 also releases it)"
+	@echo "make results A=ID   per-question scores and item analysis into results/"
 
 book-instructor: $(VENV)
 	$(PY) -m actbook.site.instructor_build
@@ -64,3 +68,14 @@ bench: $(VENV)
 clean:
 	rm -rf _build .pytest_cache .ruff_cache submitted autograded feedback gradebook.db
 	find . -name __pycache__ -not -path "./.venv/*" -prune -exec rm -rf {} +
+
+# The instructor's side (actbook.course.feedback, actbook.course.results). The formgrader needs
+# the server's file browser at the course root.
+formgrader: $(VENV)
+	$(BIN)/jupyter lab --notebook-dir=. --ServerApp.default_url=/formgrader $(if $(filter 0,$(shell id -u)),--allow-root)
+
+feedback: $(VENV)
+	$(PY) -m actbook.course.feedback $(A) $(if $(ALLOW_UNGRADED),--allow-ungraded) $(if $(RELEASE),--release)
+
+results: $(VENV)
+	$(PY) -m actbook.course.results $(A)

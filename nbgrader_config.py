@@ -58,3 +58,19 @@ c.ResilientExecute.max_kernel_restarts = 5
 c.LimitedKernelManager.sandbox = True
 c.ResilientExecute.split = True
 c.GenerateFeedback.preprocessors = plugins.feedback_preprocessors()
+
+# Instructor comforts (actbook.course.instructor): the rubric of each manual answer in the
+# formgrader (never in feedback), no false "checksum has changed" alarms, feedback only when
+# manual grading is complete and readable offline.
+# The exchange is a git-ignored folder of the course, so release and collect work on one
+# machine out of the box; on a hub, point every user at one shared folder with
+# NBGRADER_EXCHANGE=/srv/nbgrader/exchange (see the instructor guide).
+_exchange = Path(
+    os.environ.get("NBGRADER_EXCHANGE") or Path(__file__).resolve().parent / "exchange"
+)
+if "NBGRADER_EXCHANGE" not in os.environ:  # the formgrader offers release/collect only if it exists
+    _exchange.mkdir(exist_ok=True)
+c.Exchange.root = str(_exchange)
+from actbook.course import instructor  # noqa: E402
+
+instructor.configure(c)

@@ -18,9 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from actbook import paths
 from actbook.course import sandbox
 from actbook.course.classroom import GradeResult, restore_renamed
-from actbook.course.plugins import grade_id, load_config
+from actbook.course.plugins import grade_id
 
 # ---------------------------------------------------------------------------------------------
 # 3. The integrity report
@@ -348,9 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("command", choices=["restore-names", "report"])
     ap.add_argument("assignment")
     ap.add_argument("--csv", type=Path, help="also write the report to this CSV file")
+    ap.add_argument("--course", type=Path, help="course folder (default: the one you are in)")
     args = ap.parse_args(argv)
-    cfg = load_config()
-    root = Path(cfg.CourseDirectory.root)
+    root = (args.course or paths.course_root()).resolve()
     if args.command == "restore-names":
         names = [p.stem for p in (root / "exercises" / args.assignment).glob("*.ipynb")]
         for sid, what in restore_renamed(root, args.assignment, names).items():
@@ -359,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     report = integrity_report(root, args.assignment)
     for f in report.findings:
         print(f"{f.student:<20} {f.concern:<30} {f.detail}")
+    if not report.findings:
+        print("no findings")
     if args.csv:
         with args.csv.open("w", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=["student", "concern", "detail"])
