@@ -108,7 +108,9 @@ def _install_ipython_feedback() -> None:
     shell._checks_feedback = True
 
     def handler(shell, etype, value, tb, tb_offset=None):
-        return short_traceback(etype, value, tb)
+        stb = short_traceback(etype, value, tb)
+        shell._showtraceback(etype, value, stb)  # a custom handler shows its traceback itself
+        return stb
 
     def passed(result):
         cell = getattr(result.info, "raw_cell", "") or ""
@@ -303,13 +305,9 @@ def _notebook_path() -> Path | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-def summary(path: str | os.PathLike | None = None) -> list[tuple[str, float, str]]:
-    """Run every visible test of the notebook again and list each graded part: pass/fail and
-    its points, on one screen. Ungraded: the hidden tests run only at grading."""
-    nb_path = Path(path) if path else _notebook_path()
-    if nb_path is None:
-        print("summary: cannot tell which notebook this is; save it and run this cell again")
-        return []
+def summary_rows(nb_path: Path) -> list[tuple[str, float, str]]:
+    """(part, points, result) of each graded cell of the notebook, its visible tests run
+    again in the kernel's namespace; a manually graded cell is "graded by hand"."""
     try:
         from IPython import get_ipython
 
@@ -338,6 +336,17 @@ def summary(path: str | os.PathLike | None = None) -> list[tuple[str, float, str
             rows.append((part, points, f"FAIL: {message[:90]}"))
         else:
             rows.append((part, points, "pass"))
+    return rows
+
+
+def summary(path: str | os.PathLike | None = None) -> None:
+    """Run every visible test of the notebook again and list each graded part: pass/fail and
+    its points, on one screen. Ungraded: the hidden tests run only at grading."""
+    nb_path = Path(path) if path else _notebook_path()
+    if nb_path is None:
+        print("summary: cannot tell which notebook this is; save it and run this cell again")
+        return
+    rows = summary_rows(nb_path)
     auto = [r for r in rows if r[2] != "graded by hand"]
     got = sum(p for _, p, r in auto if r == "pass")
     total = sum(p for _, p, _ in auto)
@@ -349,7 +358,6 @@ def summary(path: str | os.PathLike | None = None) -> list[tuple[str, float, str
         f"Visible tests pass for {got:g} of {total:g} auto-graded points "
         "(hidden tests run at grading)."
     )
-    return rows
 
 
 _install_ipython_feedback()

@@ -108,7 +108,9 @@ def _install_ipython_feedback() -> None:
     shell._checks_feedback = True
 
     def handler(shell, etype, value, tb, tb_offset=None):
-        return short_traceback(etype, value, tb)
+        stb = short_traceback(etype, value, tb)
+        shell._showtraceback(etype, value, stb)  # a custom handler shows its traceback itself
+        return stb
 
     def passed(result):
         cell = getattr(result.info, "raw_cell", "") or ""

@@ -110,7 +110,7 @@ def _glue_value(book: Book, doc: str, spec: str, mime: str = "text/plain") -> st
     name, _, fmt = spec.partition(":")
     bundle = book.glue.get(doc, {}).get(name.strip())
     if bundle is None:
-        return f"⟨{name.strip()}⟩"
+        return f"«{name.strip()}»"
     text = bundle.get("data", {}).get(mime) or bundle.get("data", {}).get("text/plain", "")
     if fmt:
         try:
@@ -238,10 +238,10 @@ def render_chapter(path: Path, book: Book) -> str:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = render_markdown(cell.source, doc, book)
-            missing = missing or "⟨" in cell.source
+            missing = missing or "«" in cell.source
     if missing:
         note = (
-            "*Values in angle brackets, such as ⟨name⟩, are computed by this page's code. "
+            "*Values in guillemets, such as «name», are computed by this page's code. "
             "Run the notebook to compute them, or build the book once (`make book`): "
             "`make lab` then shows them here.*"
         )
