@@ -38,7 +38,9 @@ class Book:
 
     equations: dict[str, tuple[str, int]] = field(default_factory=dict)  # label -> (doc, n)
     sections: dict[str, tuple[str, str]] = field(default_factory=dict)  # label -> (doc, title)
-    references: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # key -> who, year, title
+    references: dict[str, tuple[str, str, str]] = field(
+        default_factory=dict
+    )  # key -> who, year, title
     toc: dict[str, list[str]] = field(default_factory=dict)  # doc -> its children (paths)
     glue: dict[str, dict[str, dict]] = field(default_factory=dict)  # doc -> name -> mime bundle
 
@@ -55,7 +57,13 @@ def _bib(path: Path) -> dict[str, tuple[str, str, str]]:
     for key, entry in parse_file(str(path)).entries.items():
         people = entry.persons.get("author", [])
         names = [" ".join(p.last_names) for p in people] or [entry.fields.get("author", key)]
-        who = names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2 else f"{names[0]} et al."
+        who = (
+            names[0]
+            if len(names) == 1
+            else f"{names[0]} and {names[1]}"
+            if len(names) == 2
+            else f"{names[0]} et al."
+        )
         title = entry.fields.get("title", "").replace("{", "").replace("}", "")
         out[key] = (who, entry.fields.get("year", "n.d."), title)
     return out
@@ -95,7 +103,9 @@ def load_book(root: Path = ROOT, glue_dir: Path | None = None) -> Book:
         book.references = _bib(root / "references.bib")
     if (root / "_toc.yml").exists():
         book.toc = _toc(root / "_toc.yml")
-    glue_dir = glue_dir if glue_dir is not None else root / "_build" / "jupyter_execute" / "chapters"
+    glue_dir = (
+        glue_dir if glue_dir is not None else root / "_build" / "jupyter_execute" / "chapters"
+    )
     for path in sorted(glue_dir.glob("*.glue.json")) if glue_dir.is_dir() else []:
         book.glue[path.name.removesuffix(".glue.json")] = json.loads(path.read_text())
     return book
@@ -163,7 +173,10 @@ def _directive(book: Book, doc: str, name: str, arg: str, body: list[str]) -> li
         return [f"- [{Path(p).name}]({_relative(doc, p)})" for p in items] or [""]
     if name == "bibliography":
         keys = sorted(book.references, key=lambda k: (book.references[k][0], book.references[k][1]))
-        return [f"- {book.references[k][0]} ({book.references[k][1]}). *{book.references[k][2]}*." for k in keys]
+        return [
+            f"- {book.references[k][0]} ({book.references[k][1]}). *{book.references[k][2]}*."
+            for k in keys
+        ]
     if name in ("dropdown", "admonition", "note", "tip", "warning", "important", "caution"):
         title = arg.strip() or name.capitalize()
         open_ = " open" if ":open:" in options or name != "dropdown" else ""
@@ -312,7 +325,9 @@ def sync(work: Path = WORK, files: dict[str, bytes] | None = None) -> list[str]:
     """
     files = files if files is not None else released_files()
     manifest_path = work / _MANIFEST
-    manifest: dict[str, str] = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    manifest: dict[str, str] = (
+        json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    )
     done = []
     for rel, data in files.items():
         target, new = work / rel, _sha(data)
