@@ -87,7 +87,9 @@ def short_traceback(etype, value, tb) -> list[str]:
         what = f"NotImplementedError: {_not_implemented(tb)} is not implemented yet."
     else:
         message = str(value) or "the check failed"
-        what = f"{'Test failed' if issubclass(etype, AssertionError) else etype.__name__}: {message}"
+        what = (
+            f"{'Test failed' if issubclass(etype, AssertionError) else etype.__name__}: {message}"
+        )
     return [f"\x1b[31m{where}\x1b[0m", what] if where else [what]
 
 
