@@ -61,6 +61,7 @@ def test_students_see_student_tools_only(lab, page):
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_every_chapter_opens_as_a_notebook_and_shows_no_raw_myst(lab, page, name):
+    L.dismiss_dialogs(page)  # e.g. the previous chapter's kernel, shut down under it
     L.go_to_folder(page, "chapters")
     L.double_click(page, name)  # the default viewer of a .md chapter is the notebook
     L.wait_until_rendered(page)

@@ -26,6 +26,7 @@ WORK = ROOT / "work"
 #: Chapters a student does not get (the instructor's).
 STAFF_ONLY = frozenset({"instructor_guide"})
 _MANIFEST = Path(".course") / "manifest.json"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
 # --- MyST -> Markdown that JupyterLab shows as text ---------------------------------------
@@ -247,6 +248,10 @@ def render_chapter(path: Path, book: Book) -> str:
 
     doc = path.stem
     nb = jupytext.read(path, fmt="md:myst")
+    if not nb.metadata.get("kernelspec", {}).get("name"):
+        # A page without code still opens as a notebook: with the course's kernel, not a
+        # "select a kernel" dialog.
+        nb.metadata["kernelspec"] = dict(KERNELSPEC)
     missing = False
     for cell in nb.cells:
         if cell.cell_type == "markdown":

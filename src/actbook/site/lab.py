@@ -121,8 +121,22 @@ def go_to_folder(page, folder: str) -> None:
     page.wait_for_timeout(300)
 
 
+def dismiss_dialogs(page) -> list[str]:
+    """Close any dialog JupyterLab shows (with Escape), returning what each said."""
+    said = []
+    for _ in range(5):
+        dialog = page.locator(".jp-Dialog")
+        if not dialog.count():
+            break
+        said.append(dialog.first.inner_text())
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
+    return said
+
+
 def double_click(page, name: str) -> None:
     """Open a file of the current folder as a student does: a double-click."""
+    dismiss_dialogs(page)
     text = page.locator(".jp-DirListing-itemText", has_text=re.compile(f"^{re.escape(name)}$"))
     page.locator(".jp-DirListing-item", has=text).dblclick()
     page.wait_for_selector(f".lm-TabBar-tab.lm-mod-current:has-text('{name}')", timeout=120_000)
