@@ -41,8 +41,8 @@ def main(quick: bool = False) -> dict:
                 L.run_scratch(page, lab, name.replace("/", "-") + ".ipynb", source)
                 times = L.slider_latency(page, steps=steps)
                 out[name] = {"median_ms": statistics.median(times), "steps": len(times)}
-                lab.stop_kernels()
                 L.close_current_tab(page)
+                lab.stop_kernels()
     update_results("lab_slider_ms", out)
     for name, r in out.items():
         print(f"lab: {name}: median {r['median_ms']:.0f} ms from key press to new figure")

@@ -71,8 +71,8 @@ def test_every_chapter_opens_as_a_notebook_and_shows_no_raw_myst(lab, page, name
     assert len(text) > 200
     raw = [m.group(0) for m in RAW_MYST.finditer(text)]
     assert not raw, f"{name} shows raw MyST: {raw[:5]}"
-    lab.stop_kernels()
     L.close_current_tab(page)
+    lab.stop_kernels()
 
 
 def test_a_chapter_runs_all_cells_and_saving_it_unchanged_changes_no_byte(lab, page):
@@ -96,8 +96,8 @@ def test_a_chapter_runs_all_cells_and_saving_it_unchanged_changes_no_byte(lab, p
     page.keyboard.press("Control+s")
     page.wait_for_timeout(2000)
     assert path.read_bytes() == before
-    lab.stop_kernels()
     L.close_current_tab(page)
+    lab.stop_kernels()
 
 
 def test_feedback_fits_on_one_screen_and_the_summary_lists_each_part(lab, page):
@@ -151,8 +151,8 @@ def test_feedback_fits_on_one_screen_and_the_summary_lists_each_part(lab, page):
     assert rows["test-sigmoid"].split()[1:3] == ["3", "FAIL:"]
     assert "not defined yet" in rows["test-tanh"]
     assert table[-1].startswith("Visible tests pass for 2 of 12 auto-graded points")
-    lab.stop_kernels()
     L.close_current_tab(page)
+    lab.stop_kernels()
 
 
 def test_a_slider_updates_its_figure(lab, page):
@@ -164,5 +164,5 @@ def test_a_slider_updates_its_figure(lab, page):
     )
     times = L.slider_latency(page, steps=2)
     assert all(t > 0 for t in times), "the figure did not change when the slider moved"
-    lab.stop_kernels()
     L.close_current_tab(page)
+    lab.stop_kernels()

@@ -55,6 +55,7 @@ class Lab:
             return e.code
 
     def stop_kernels(self) -> None:
+        """Shut every kernel down (after its notebook is closed: no dialog then)."""
         for s in self.api("sessions"):
             self.api(f"sessions/{s['id']}", method="DELETE")
 
@@ -206,6 +207,7 @@ def menu_items(page, top: str) -> list[str]:
 def close_current_tab(page) -> None:
     """Close the notebook shown, without saving (the kernel's language info alone makes
     JupyterLab ask)."""
+    dismiss_dialogs(page)
     page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon").first.click()
     page.wait_for_timeout(500)
     discard = page.locator(".jp-Dialog button", has_text="Discard")
@@ -263,4 +265,6 @@ def run_scratch(page, lab: Lab, name: str, source: str) -> None:
 
 def wait_kernel(page) -> None:
     """Until the notebook's kernel is up and idle."""
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=180_000)
+    page.wait_for_selector(
+        f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=180_000
+    )
