@@ -144,14 +144,15 @@ def double_click(page, name: str) -> None:
 
 
 def cells(page):
-    return page.locator(f"{PANEL} .jp-Notebook > .jp-Cell")
+    return page.locator(f"{PANEL} .jp-Notebook .jp-Cell")
 
 
 def wait_until_rendered(page) -> None:
     page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=120_000)
     page.wait_for_function(
         f"""() => {{ const c = document.querySelectorAll('{PANEL} .jp-MarkdownCell');
-        return c.length > 0 && [...c].every(x => x.classList.contains('jp-mod-rendered')); }}""",
+        return c.length > 0 && [...c].every(x => x.classList.contains('jp-mod-rendered'))
+          && [...c].map(x => x.innerText).join('').trim().length > 0; }}""",
         timeout=120_000,
     )
 
