@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # What JupyterLab would show raw: a role, a directive fence, a target, a labelled equation.
 RAW_MYST = re.compile(
-    r"\{[a-z]+(?::[a-z]+)?\}`|^\s*(?::{3,}|`{3,})\{|^\([\w:-]+\)=|^\$\$\s*\(", re.M
+    r"\{[a-z]+(?::[a-z]+)?\}`|^\s*(?::{3,}|`{3,})\{|^\([\w:-]+\)=|^\$\$[ \t]*\(", re.M
 )
 
 

@@ -46,7 +46,7 @@ class Book:
     glue: dict[str, dict[str, dict]] = field(default_factory=dict)  # doc -> name -> mime bundle
 
 
-_EQ_LABEL = re.compile(r"^\$\$\s*\(([\w:-]+)\)\s*$", re.M)
+_EQ_LABEL = re.compile(r"^\$\$[ \t]*\(([\w:-]+)\)[ \t]*$", re.M)
 _TARGET = re.compile(r"^\(([\w:-]+)\)=\s*$", re.M)
 _ROLE = re.compile(r"\{([a-z]+(?::[a-z]+)?)\}`([^`]*)`")
 
