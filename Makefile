@@ -4,7 +4,7 @@ JOBS    ?= 2
 # the environment (.venv from requirements.txt) and `make book`, shared with the student edition
 include edition/common.mk
 
-.PHONY: help install book book-instructor student-edition test test-fast lab exercises grade grade-demo bench lint format clean formgrader feedback results
+.PHONY: help install book book-instructor student-edition test test-fast lab lab-instructor exercises grade grade-demo bench lint format clean formgrader feedback results
 
 help:
 	@echo "make install    create .venv with everything pinned in requirements.txt (other targets do it too)"
@@ -13,7 +13,8 @@ help:
 	@echo "make student-edition DEST=DIR  the public student edition (no solutions) into DIR"
 	@echo "make test       run the whole test suite (fast and slow: book build, browser)"
 	@echo "make test-fast  the fast tests only"
-	@echo "make lab        JupyterLab on the exercises, with nbgrader and widgets"
+	@echo "make lab        JupyterLab on your work folder work/: the exercises and the chapters (your copies)"
+	@echo "make lab-instructor  JupyterLab on the repository, with nbgrader's Formgrader"
 	@echo "make exercises  regenerate exercises/ from solutions/ (nbgrader generate_assignment)"
 	@echo "make grade A=ID [WORKERS=8] [SCHEDULER=tcp://host:8786]  autograde every submission"
 	@echo "               of assignment ID, N at a time (more than 1 needs a PostgreSQL gradebook)"
@@ -50,8 +51,21 @@ format: $(VENV)
 exercises: $(VENV)
 	$(PY) -m actbook.course.release
 
+# `make lab`: the student's work folder (git-ignored), filled from the release and never
+# overwritten (actbook.course.workspace), served with the student settings of jupyter/.
+WORK     ?= work
+LAB_ARGS ?=
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(VENV)
-	$(BIN)/jupyter lab --notebook-dir=exercises $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(PY) -m actbook.course.workspace $(WORK)
+	cd $(WORK) && JUPYTER_CONFIG_DIR=$(CURDIR)/jupyter/student $(CURDIR)/$(BIN)/jupyter lab \
+	  --LabApp.app_settings_dir=$(CURDIR)/jupyter/lab-settings \
+	  --LabApp.user_settings_dir=.jupyter/settings --LabApp.workspaces_dir=.jupyter/workspaces \
+	  $(LAB_ROOT) $(LAB_ARGS)
+
+# The instructor's JupyterLab on the repository: nbgrader's Formgrader and Create Assignment.
+lab-instructor: $(VENV)
+	$(BIN)/jupyter lab --LabApp.app_settings_dir=$(CURDIR)/jupyter/lab-settings $(LAB_ROOT) $(LAB_ARGS)
 
 # Parallel autograde (actbook.course.parallel): every submission in its own nbgrader process.
 WORKERS ?= 1

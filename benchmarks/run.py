@@ -9,7 +9,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-SUITES = ["activation_cost", "forms", "widgets", "book", "grading", "grading_parallel", "site"]
+SUITES = [
+    "activation_cost",
+    "forms",
+    "widgets",
+    "lab",
+    "book",
+    "grading",
+    "grading_parallel",
+    "site",
+]
 
 
 def main(argv: list[str]) -> int:

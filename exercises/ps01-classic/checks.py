@@ -4,13 +4,25 @@
 This file is standalone on purpose (NumPy and the standard library only): the exercises
 never import ``actbook``. Every check raises ``AssertionError`` with a message that says what
 was expected and what came back, so that a student learns from a failing test.
+
+In a notebook (IPython), importing this module also makes the feedback fit on one screen: a
+failing test shows the test's line and the message, nothing of this module's insides; a
+function not written yet says so in one line; a test run before its function's cell says
+which cell to run first; a test cell that passes says so. :func:`summary` lists every graded
+part of the notebook with pass/fail and its points.
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import io
+import json
+import os
+import re
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -19,7 +31,96 @@ import numpy as np
 _allclose, _isclose, _asarray = np.allclose, np.isclose, np.asarray
 _array_equal, _shape, _flatnonzero = np.array_equal, np.shape, np.flatnonzero
 
-__all__ = ["call", "expect_close", "expect_shape", "expect_float", "not_borrowed", "unchanged"]
+__all__ = [
+    "CheckFailed",
+    "call",
+    "expect_close",
+    "expect_shape",
+    "expect_float",
+    "not_borrowed",
+    "summary",
+    "unchanged",
+]
+
+
+class CheckFailed(AssertionError):
+    """A failed check. In IPython it shows as the test's line and the message, no more."""
+
+    def _render_traceback_(self) -> list[str]:
+        return short_traceback(type(self), self, self.__traceback__)
+
+
+def _test_line(tb) -> str | None:
+    """The line of the notebook cell that was running (the last frame of ``__main__``)."""
+    line = None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_globals.get("__name__") == "__main__" and frame.f_code.co_name == "<module>":
+            import linecache
+
+            text = linecache.getline(frame.f_code.co_filename, tb.tb_lineno).strip()
+            line = f"line {tb.tb_lineno}: {text[:97] + '...' if len(text) > 100 else text}"
+        tb = tb.tb_next
+    return line
+
+
+def _not_implemented(tb) -> str:
+    """The name of the function that raised NotImplementedError (the innermost frame)."""
+    name = "this function"
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name != "<module>":
+            name = f"`{tb.tb_frame.f_code.co_name}`"
+        tb = tb.tb_next
+    return name
+
+
+def short_traceback(etype, value, tb) -> list[str]:
+    """The few lines a student sees for a failed test: where, then what (the message last)."""
+    where = _test_line(tb)
+    if issubclass(etype, NameError):
+        name = getattr(value, "name", None) or str(value)
+        what = (
+            f"NameError: `{name}` is not defined yet: run the cell that defines it "
+            f"(the one with `def {name}` or `{name} =`) first, then this one."
+        )
+    elif issubclass(etype, NotImplementedError):
+        what = f"NotImplementedError: {_not_implemented(tb)} is not implemented yet."
+    else:
+        message = str(value) or "the check failed"
+        what = (
+            f"{'Test failed' if issubclass(etype, AssertionError) else etype.__name__}: {message}"
+        )
+    return [f"\x1b[31m{where}\x1b[0m", what] if where else [what]
+
+
+# A cell is a test cell when one of its lines starts with a check.
+_TEST_LINE = re.compile(r"^\s*(assert\b|expect_\w+\(|not_borrowed\(|unchanged\()", re.M)
+
+
+def _install_ipython_feedback() -> None:
+    """Short tracebacks for failed checks, missing names and unwritten functions, and a
+    one-line "passed" under a test cell that passes (once per kernel)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "_checks_feedback", False):
+        return
+    shell._checks_feedback = True
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        stb = short_traceback(etype, value, tb)
+        shell._showtraceback(etype, value, stb)  # a custom handler shows its traceback itself
+        return stb
+
+    def passed(result):
+        cell = getattr(result.info, "raw_cell", "") or ""
+        if result.success and _TEST_LINE.search(cell):
+            print("\u2714 passed")
+
+    shell.set_custom_exc((AssertionError, NameError, NotImplementedError), handler)
+    shell.events.register("post_run_cell", passed)
 
 
 def _show(a) -> str:
@@ -41,12 +142,15 @@ def call(func, *args, **kwargs):
                 return func(*args, **kwargs)
             except (FloatingPointError, RuntimeWarning) as e:
                 shown = ", ".join(_show(a) for a in args)
-                raise AssertionError(
+                raise CheckFailed(
                     f"{name}({shown}) raised a floating-point warning: {e}. "
                     "Rewrite it so that no exp/divide can overflow or divide by zero."
                 ) from None
             except NotImplementedError:
-                raise AssertionError(f"{name} is not implemented yet") from None
+                raise CheckFailed(
+                    f"`{name}` is not implemented yet: write it in its cell, run that cell, "
+                    "then this test."
+                ) from None
 
 
 def expect_close(got, expected, what: str, rtol: float = 1e-7, atol: float = 1e-12) -> None:
@@ -55,27 +159,27 @@ def expect_close(got, expected, what: str, rtol: float = 1e-7, atol: float = 1e-
     got_a = _asarray(got, dtype=float)
     exp_a = _asarray(expected, dtype=float)
     if got_a.shape != exp_a.shape:
-        raise AssertionError(f"{what}: expected shape {exp_a.shape}, got shape {got_a.shape}")
+        raise CheckFailed(f"{what}: expected shape {exp_a.shape}, got shape {got_a.shape}")
     if not _allclose(got_a, exp_a, rtol=rtol, atol=atol, equal_nan=True):
         bad = ~_isclose(got_a, exp_a, rtol=rtol, atol=atol, equal_nan=True)
         i = _flatnonzero(bad.ravel())[0] if got_a.ndim else None
         g = got_a.ravel()[i] if i is not None else got_a
         e = exp_a.ravel()[i] if i is not None else exp_a
         where = f" (first mismatch at flat index {i})" if i is not None else ""
-        raise AssertionError(f"{what}: expected {float(e)!r}, got {float(g)!r}{where}")
+        raise CheckFailed(f"{what}: expected {float(e)!r}, got {float(g)!r}{where}")
 
 
 def expect_shape(got, shape: tuple, what: str) -> None:
     __tracebackhide__ = True
     if _shape(got) != tuple(shape):
-        raise AssertionError(f"{what}: expected shape {tuple(shape)}, got {_shape(got)}")
+        raise CheckFailed(f"{what}: expected shape {tuple(shape)}, got {_shape(got)}")
 
 
 def expect_float(got, what: str) -> None:
     __tracebackhide__ = True
     kind = _asarray(got).dtype.kind
     if kind != "f":
-        raise AssertionError(f"{what}: expected a float result, got dtype {_asarray(got).dtype}")
+        raise CheckFailed(f"{what}: expected a float result, got dtype {_asarray(got).dtype}")
 
 
 def unchanged(func, z, *args, **kwargs):
@@ -84,7 +188,7 @@ def unchanged(func, z, *args, **kwargs):
     before = np.array(z, copy=True)
     out = call(func, z, *args, **kwargs)
     if not _array_equal(before, z, equal_nan=True):
-        raise AssertionError(f"{func.__name__} modified its input array: work on a copy")
+        raise CheckFailed(f"{func.__name__} modified its input array: work on a copy")
     return out
 
 
@@ -92,7 +196,7 @@ def not_borrowed(func) -> None:
     """The answer is the student's own code, not a call into the course library."""
     __tracebackhide__ = True
     if "actbook" in sys.modules or func.__module__ != "__main__":
-        raise AssertionError(
+        raise CheckFailed(
             f"{func.__name__} must be written in this notebook, not imported "
             "(the course library actbook is not allowed here)"
         )
@@ -101,7 +205,7 @@ def not_borrowed(func) -> None:
     except (OSError, TypeError):
         return
     if "actbook" in src:
-        raise AssertionError(f"{func.__name__} must not use the course library actbook")
+        raise CheckFailed(f"{func.__name__} must not use the course library actbook")
 
 
 #: z of the reference markers, and name -> (f(z), f'(z)) there, to 6 significant digits (plot
@@ -187,3 +291,75 @@ def plot_against(func, grad, name: str, zlim: tuple[float, float] = (-5.0, 5.0))
         ax.legend(fontsize="small")
     plt.close(fig)  # returned, so shown once; an open pyplot figure would be shown twice
     return fig
+
+
+def _notebook_path() -> Path | None:
+    """The notebook this kernel runs: the server tells it (JPY_SESSION_NAME), else the one
+    notebook of the current folder named after it."""
+    name = os.environ.get("JPY_SESSION_NAME", "")
+    if name.endswith(".ipynb") and Path(name).is_file():
+        return Path(name)
+    here = Path.cwd()
+    candidates = sorted(here.glob("*.ipynb"))
+    for p in candidates:
+        if p.stem == here.name:
+            return p
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def summary_rows(nb_path: Path) -> list[tuple[str, float, str]]:
+    """(part, points, result) of each graded cell of the notebook, its visible tests run
+    again in the kernel's namespace; a manually graded cell is "graded by hand"."""
+    try:
+        from IPython import get_ipython
+
+        ns = get_ipython().user_ns
+    except (ImportError, AttributeError):
+        ns = sys.modules["__main__"].__dict__
+    rows = []
+    for cell in json.loads(nb_path.read_text())["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if not meta.get("grade"):
+            continue
+        part, points = meta.get("grade_id", "?"), float(meta.get("points", 0))
+        if meta.get("solution"):
+            rows.append((part, points, "graded by hand"))
+            continue
+        source = "".join(cell["source"])
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+                exec(compile(source, f"<test {part}>", "exec"), ns)  # noqa: S102
+        except NameError as e:
+            rows.append((part, points, f"not run: `{getattr(e, 'name', e)}` is not defined yet"))
+        except NotImplementedError:
+            rows.append((part, points, "FAIL: not implemented yet"))
+        except Exception as e:  # noqa: BLE001  (any failure is a failed part)
+            message = str(e).splitlines()[0] if str(e) else type(e).__name__
+            rows.append((part, points, f"FAIL: {message[:90]}"))
+        else:
+            rows.append((part, points, "pass"))
+    return rows
+
+
+def summary(path: str | os.PathLike | None = None) -> None:
+    """Run every visible test of the notebook again and list each graded part: pass/fail and
+    its points, on one screen. Ungraded: the hidden tests run only at grading."""
+    nb_path = Path(path) if path else _notebook_path()
+    if nb_path is None:
+        print("summary: cannot tell which notebook this is; save it and run this cell again")
+        return
+    rows = summary_rows(nb_path)
+    auto = [r for r in rows if r[2] != "graded by hand"]
+    got = sum(p for _, p, r in auto if r == "pass")
+    total = sum(p for _, p, _ in auto)
+    width = max((len(r[0]) for r in rows), default=4)
+    print(f"{'part':<{width}}  points  result")
+    for part, points, result in rows:
+        print(f"{part:<{width}}  {points:>6g}  {result}")
+    print(
+        f"Visible tests pass for {got:g} of {total:g} auto-graded points "
+        "(hidden tests run at grading)."
+    )
+
+
+_install_ipython_feedback()

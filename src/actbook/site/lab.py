@@ -1,0 +1,271 @@
+"""Drive ``make lab`` as a student does: the server on a work folder, JupyterLab in Chromium.
+
+Used by the browser tests (tests/site/test_lab.py) and the end-to-end latency benchmark
+(benchmarks/lab.py): one way to start the server, open a notebook, run cells and read what a
+student sees.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from actbook.paths import ROOT
+
+#: The notebook shown in the main area (JupyterLab hides the others).
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
+@dataclass
+class Lab:
+    url: str
+    token: str
+    work: Path
+
+    def api(self, path: str, method: str = "GET", body: dict | None = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(
+            f"{self.url}/api/{path}", data=data, method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )  # fmt: skip
+        with urllib.request.urlopen(req, timeout=60) as r:
+            text = r.read()
+        return json.loads(text) if text else None
+
+    def status(self, path: str) -> int:
+        req = urllib.request.Request(
+            f"{self.url}/{path}", headers={"Authorization": f"token {self.token}"}
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    def stop_kernels(self) -> None:
+        """Shut every kernel down (after its notebook is closed: no dialog then)."""
+        for s in self.api("sessions"):
+            self.api(f"sessions/{s['id']}", method="DELETE")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(work: Path, log: Path, timeout: float = 600) -> Iterator[Lab]:
+    """``make lab`` on ``work`` (filled from the release first, as for a student)."""
+    port, token = _free_port(), secrets.token_hex(12)
+    args = f"--no-browser --port={port} --ServerApp.ip=127.0.0.1 --IdentityProvider.token={token}"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            ["make", "-s", "lab", f"WORK={work}", f"LAB_ARGS={args}"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    lab = Lab(f"http://127.0.0.1:{port}", token, work)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                lab.api("status")
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        "make lab did not start:\n" + log.read_text()[-3000:]
+                    ) from None
+                time.sleep(1)
+        yield lab
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def open_lab(page, lab: Lab) -> None:
+    """Load JupyterLab at the server's own start page, as ``make lab`` opens it."""
+    page.goto(f"{lab.url}/?token={lab.token}")
+    page.wait_for_selector(".jp-DirListing-item", timeout=180_000)
+
+
+def listing(page) -> list[str]:
+    return page.locator(".jp-DirListing-content .jp-DirListing-itemText").all_inner_texts()
+
+
+def go_to_folder(page, folder: str) -> None:
+    """Open ``folder`` (relative to the root) in the file browser, by its breadcrumbs."""
+    page.locator(".jp-BreadCrumbs-home").click()
+    for part in [p for p in folder.split("/") if p]:
+        page.locator(
+            ".jp-DirListing-item",
+            has=page.locator(
+                ".jp-DirListing-itemText", has_text=re.compile(f"^{re.escape(part)}$")
+            ),
+        ).dblclick()
+        page.wait_for_selector(f".jp-BreadCrumbs:has-text('{part}')")
+    page.wait_for_timeout(300)
+
+
+def dismiss_dialogs(page) -> list[str]:
+    """Close any dialog JupyterLab shows (with Escape), returning what each said."""
+    said = []
+    for _ in range(5):
+        dialog = page.locator(".jp-Dialog")
+        if not dialog.count():
+            break
+        said.append(dialog.first.inner_text())
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
+    return said
+
+
+def double_click(page, name: str) -> None:
+    """Open a file of the current folder as a student does: a double-click."""
+    dismiss_dialogs(page)
+    text = page.locator(".jp-DirListing-itemText", has_text=re.compile(f"^{re.escape(name)}$"))
+    page.locator(".jp-DirListing-item", has=text).dblclick()
+    page.wait_for_selector(f".lm-TabBar-tab.lm-mod-current:has-text('{name}')", timeout=120_000)
+
+
+def cells(page):
+    return page.locator(f"{PANEL} .jp-Notebook .jp-Cell")
+
+
+def wait_until_rendered(page) -> None:
+    page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=120_000)
+    page.wait_for_function(
+        f"""() => {{ const c = document.querySelectorAll('{PANEL} .jp-MarkdownCell');
+        return c.length > 0 && [...c].every(x => x.classList.contains('jp-mod-rendered'))
+          && [...c].map(x => x.innerText).join('').trim().length > 0; }}""",
+        timeout=120_000,
+    )
+
+
+def wait_idle(page, timeout: float = 600) -> None:
+    """Until the kernel has run every cell it was given (no "[*]" prompt left)."""
+    page.wait_for_selector(
+        f"{PANEL} .jp-Notebook-ExecutionIndicator, .jp-Notebook-ExecutionIndicator",
+        state="attached",
+    )
+    page.wait_for_function(
+        f"""() => ![...document.querySelectorAll('{PANEL} .jp-InputArea-prompt')]
+                  .some(p => p.textContent.includes('*'))""",
+        timeout=timeout * 1000,
+    )
+    page.wait_for_timeout(300)
+
+
+def run_cell(page, i: int) -> str:
+    """Run cell ``i`` (Ctrl+Enter) and return its output as a student reads it."""
+    cell = cells(page).nth(i)
+    cell.locator(".jp-InputArea-prompt").click()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    return cell.locator(".jp-OutputArea").inner_text()
+
+
+def set_source(page, i: int, text: str) -> None:
+    """Replace the text of cell ``i`` as if typed (no auto-indent)."""
+    cells(page).nth(i).locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(text)
+    page.keyboard.press("Escape")
+
+
+def menu(page, top: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(top)}$")).click()
+    page.locator(
+        ".lm-Menu-item",
+        has=page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")),
+    ).click()
+
+
+def menu_items(page, top: str) -> list[str]:
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(top)}$")).click()
+    page.wait_for_selector(".lm-Menu .lm-Menu-itemLabel")
+    items = [t for t in page.locator(".lm-Menu .lm-Menu-itemLabel").all_inner_texts() if t.strip()]
+    page.keyboard.press("Escape")
+    return items
+
+
+def close_current_tab(page) -> None:
+    """Close the notebook shown, without saving (the kernel's language info alone makes
+    JupyterLab ask)."""
+    dismiss_dialogs(page)
+    page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon").first.click()
+    page.wait_for_timeout(500)
+    discard = page.locator(".jp-Dialog button", has_text="Discard")
+    if discard.count():
+        discard.first.click()
+        page.wait_for_timeout(300)
+
+
+def slider_latency(page, steps: int = 10) -> list[float]:
+    """Move the first slider of the notebook by one step ``steps`` times; for each, the
+    milliseconds from the key press to the new image in the page (end to end: browser,
+    kernel, figure, PNG, back)."""
+    handle = page.locator(f"{PANEL} .widget-slider .noUi-handle").first
+    img = page.locator(f"{PANEL} .jupyter-widgets img, {PANEL} .widget-image").first
+    img.wait_for(timeout=120_000)
+    out = []
+    for k in range(steps):
+        handle.focus()
+        ms = page.evaluate(
+            """([key]) => new Promise(resolve => {
+                const img = document.querySelector(
+                  '.jp-NotebookPanel:not(.lm-mod-hidden) .widget-image');
+                const before = img.src, t0 = performance.now();
+                const obs = new MutationObserver(() => {
+                  if (img.src !== before) { obs.disconnect(); resolve(performance.now() - t0); }
+                });
+                obs.observe(img, {attributes: true});
+                document.activeElement.dispatchEvent(
+                  new KeyboardEvent('keydown', {key, bubbles: true}));
+                setTimeout(() => { obs.disconnect(); resolve(-1); }, 30000);
+            })""",
+            ["ArrowRight" if k < steps // 2 + 1 else "ArrowLeft"],
+        )
+        out.append(ms)
+    return out
+
+
+def run_scratch(page, lab: Lab, name: str, source: str) -> None:
+    """Write a one-cell notebook ``name`` at the work folder's root, open it and run it."""
+    cell = {"cell_type": "code", "id": "a", "metadata": {}, "outputs": [], "source": source}
+    cell["execution_count"] = None
+    kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    content = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": kernelspec}}
+    content["cells"] = [cell]
+    lab.api(
+        f"contents/{name}",
+        method="PUT",
+        body={"type": "notebook", "format": "json", "content": content},
+    )
+    page.locator(".jp-BreadCrumbs-home").click()
+    double_click(page, name)
+    wait_kernel(page)
+    run_cell(page, 0)
+
+
+def wait_kernel(page) -> None:
+    """Until the notebook's kernel is up and idle."""
+    page.wait_for_selector(
+        f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=180_000
+    )
