@@ -34,6 +34,7 @@ _array_equal, _shape, _flatnonzero = np.array_equal, np.shape, np.flatnonzero
 __all__ = [
     "CheckFailed",
     "call",
+    "expect_battery",
     "expect_close",
     "expect_shape",
     "expect_float",
@@ -206,6 +207,82 @@ def not_borrowed(func) -> None:
         return
     if "actbook" in src:
         raise CheckFailed(f"{func.__name__} must not use the course library actbook")
+
+
+def _battery_case(func, name, cls, args, kwargs, expected, rtol, atol):
+    """``None`` if ``func(*args, **kwargs)`` meets one hidden case, else (class, message)."""
+    before = [_asarray(a).copy() if isinstance(a, (list, np.ndarray)) else None for a in args]
+    shown = ", ".join([_show(a) for a in args] + [f"{k}={_show(v)}" for k, v in kwargs.items()])
+    shown = f"{name}({shown})"
+    try:
+        got = call(func, *args, **kwargs)
+    except AssertionError as e:
+        return cls, str(e)
+    except Exception as e:  # noqa: BLE001  (a crash is one failed case, reported as such)
+        return cls, f"{shown} raised {type(e).__name__}: {e}"
+    for b, a in zip(before, args, strict=True):
+        if b is not None and not _array_equal(b, _asarray(a), equal_nan=True):
+            return "unchanged", f"{shown} modified its input: work on a copy"
+    g = _asarray(got)
+    if g.dtype != np.float64:
+        return cls, f"{shown}: expected a float64 result, got dtype {g.dtype}"
+    if isinstance(expected, tuple):  # ("between", lo, hi): a random result within bounds
+        lo, hi = _asarray(expected[1]), _asarray(expected[2])
+        if g.shape != lo.shape:
+            return cls, f"{shown}: expected shape {lo.shape}, got shape {g.shape}"
+        ok = ((g >= lo) & (g <= hi)) | (np.isnan(lo) & np.isnan(g))
+        bad = _flatnonzero(~ok.ravel())
+        if bad.size:
+            i = bad[0]
+            return cls, (
+                f"{shown}: at flat index {i} expected a value between {float(lo.ravel()[i])!r} "
+                f"and {float(hi.ravel()[i])!r}, got {float(g.ravel()[i])!r}"
+            )
+        return None
+    e = _asarray(expected, dtype=float)
+    if g.shape != e.shape:
+        return cls, f"{shown}: expected shape {e.shape}, got shape {g.shape}"
+    with np.errstate(all="ignore"):
+        err = np.abs(g - e)
+        ok = (np.isnan(g) & np.isnan(e)) | (np.isinf(e) & (g == e))
+        ok |= np.isfinite(e) & (err <= rtol * np.abs(e) + atol)
+    bad = _flatnonzero(~ok.ravel())
+    if not bad.size:
+        return None
+    i = bad[0]
+    z = _asarray(args[0]) if args else None
+    at = f"at z = {z.ravel()[i].item()!r}" if z is not None and z.shape == g.shape else "at"
+    gi, ei = float(g.ravel()[i]), float(e.ravel()[i])
+    allowed = float(np.broadcast_to(rtol, e.shape).ravel()[i])
+    with np.errstate(all="ignore"):
+        rel = abs(gi - ei) / abs(ei) if ei else abs(gi - ei)
+    more = f" ({bad.size - 1} more elements wrong)" if bad.size > 1 else ""
+    return cls, (
+        f"{shown}: {at} (flat index {i}) expected {ei!r}, got {gi!r}: relative error "
+        f"{rel:.1e}, allowed {allowed:.0e}{more}"
+    )
+
+
+def expect_battery(func, cases, rtol: float = 1e-13, atol: float = 1e-300) -> None:
+    """Run ``func`` on hidden cases ``(input class, args, kwargs, expected[, rtol])``: no
+    warning, the input unchanged, a float64 result of the expected shape, every element within
+    its relative tolerance (a case may give one per element: its condition number times rtol).
+    The message names the input classes that failed, and the first failure: where, by how much.
+    """
+    __tracebackhide__ = True
+    name = getattr(func, "__name__", "the function")
+    failures = []
+    for cls, args, kwargs, expected, *tol in cases:
+        tol = _asarray(tol[0] if tol else rtol, dtype=float)
+        problem = _battery_case(func, name, cls, args, kwargs, expected, tol, atol)
+        if problem is not None:
+            failures.append(problem)
+    if failures:
+        classes = list(dict.fromkeys(cls for cls, _ in failures))
+        raise AssertionError(
+            f"{name} failed {len(failures)} of {len(cases)} hidden checks, input classes: "
+            f"{', '.join(classes)}. First: {failures[0][1]}"
+        )
 
 
 #: z of the reference markers, and name -> (f(z), f'(z)) there, to 6 significant digits (plot

@@ -106,7 +106,11 @@ def test_softmax_extremes():
     np.testing.assert_array_equal(numeric.softmax([-1000.0, -1000.0]), [0.5, 0.5])
     assert numeric.log_softmax([0.0, -1e308])[1] == -1e308
     assert np.isnan(numeric.softmax([np.nan, 1.0])).all()
-    np.testing.assert_array_equal(numeric.softmax([np.inf, 1.0]), [np.nan, np.nan])
+    # +inf takes the limit (PyTorch's nan is inf - inf), shared by several +inf
+    np.testing.assert_array_equal(numeric.softmax([np.inf, 1.0]), [1.0, 0.0])
+    np.testing.assert_array_equal(numeric.softmax([np.inf, np.inf, 0.0]), [0.5, 0.5, 0.0])
+    np.testing.assert_array_equal(numeric.log_softmax([np.inf, 1.0]), [0.0, -np.inf])
+    assert np.isnan(numeric.softmax([np.inf, np.nan])).all()
     with pytest.raises(ValueError, match="scalar"):
         numeric.softmax(1.0)
 
@@ -155,3 +159,90 @@ def test_parameters_are_used():
     )
     np.testing.assert_allclose(numeric.swish(1.0, beta=2.0), 1 / (1 + np.exp(-2.0)))
     np.testing.assert_allclose(numeric.linear_grad(np.zeros(3), m=2.5), [2.5, 2.5, 2.5])
+
+
+def test_a_row_holding_both_extremes_does_not_warn():
+    # -1e308 - 1e308 overflows to -inf, whose exp is the true 0 (pytest: warnings are errors)
+    np.testing.assert_array_equal(numeric.softmax([1e308, -1e308, 0.0]), [1.0, 0.0, 0.0])
+    # the true -2e308 overflows: -inf is what comes back
+    np.testing.assert_array_equal(numeric.log_softmax([1e308, -1e308]), [0.0, -np.inf])
+    np.testing.assert_array_equal(numeric.softmax_jacobian([1e308, -1e308]), np.zeros((2, 2)))
+    np.testing.assert_array_equal(numeric.cross_entropy_grad([1e308, -1e308], 1), [1.0, -1.0])
+
+
+def test_where_the_true_result_overflows_inf_comes_back_silently():
+    big = np.finfo(float).max
+    assert numeric.linear(1e308, m=2.5) == np.inf
+    assert numeric.leaky_relu(-1e308, alpha=2.0) == -np.inf
+    assert numeric.prelu(-1e308, 2.0) == -np.inf
+    assert numeric.rrelu(-big, 0.5, 3.0) == -np.inf
+    assert numeric.selu(big) == np.inf
+    # ELU does not overflow: alpha (exp(z) - 1) is -alpha there
+    assert numeric.elu(-1e308, alpha=2.0) == -2.0
+    # an intermediate overflows (beta z = inf) but the true result is a float
+    assert numeric.swish(1e308, beta=2.0) == 1e308
+    assert numeric.swish_grad(1e308, beta=2.0) == 1.0
+
+
+def _mp_reference():
+    import mpmath as mp
+
+    mp.mp.dps = 40
+    sig = lambda x: 1 / (1 + mp.exp(-x))  # noqa: E731
+    c = mp.sqrt(2 / mp.pi)
+    gt = lambda x: x * sig(2 * c * (x + mp.mpf("0.044715") * x**3))  # noqa: E731
+    return mp, {
+        "sigmoid_grad": (numeric.sigmoid_grad, lambda x: sig(x) * sig(-x)),
+        "tanh_grad": (numeric.tanh_grad, lambda x: 1 / mp.cosh(x) ** 2),
+        "softplus": (numeric.softplus, lambda x: mp.log(1 + mp.exp(x))),
+        "gelu": (numeric.gelu, lambda x: x * mp.ncdf(x)),
+        "gelu_grad": (numeric.gelu_grad, lambda x: mp.ncdf(x) + x * mp.npdf(x)),
+        "gelu_tanh": (numeric.gelu_tanh, gt),
+        "gelu_tanh_grad": (numeric.gelu_tanh_grad, lambda x: mp.diff(gt, x)),
+        "mish": (numeric.mish, lambda x: x * mp.tanh(mp.log(1 + mp.exp(x)))),
+        "log_softmax": (
+            lambda x: numeric.log_softmax([x, 0.0])[0],
+            lambda x: -mp.log(1 + mp.exp(-x)),
+        ),
+        "softmax_jacobian": (
+            lambda x: numeric.softmax_jacobian([x, 0.0])[0, 0],
+            lambda x: sig(x) * sig(-x),
+        ),
+        "cross_entropy_grad": (
+            lambda x: numeric.cross_entropy_grad([x, 0.0], 0)[0],
+            lambda x: -sig(-x),
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", list(_mp_reference()[1]))
+def test_keeps_its_digits_where_naive_forms_lose_them(name):
+    """Against 40-digit arithmetic, in the bands where 1 - sigma, 1 + erf, 1 + tanh or
+    log(1 + tiny) round away: to rounding times the function's condition number."""
+    mp, refs = _mp_reference()
+    f, exact = refs[name]
+    for x in (-30.0, -20.0, -12.5, -7.0, -5.5, -1.0, 0.5, 5.5, 7.0, 12.5, 20.0, 30.0, 40.0):
+        want = exact(mp.mpf(x))
+        if want == 0 or abs(want) < mp.mpf("1e-300"):
+            continue
+        cond = abs(mp.diff(exact, mp.mpf(x)) * x / want)
+        got = float(f(x))
+        err = abs((mp.mpf(got) - want) / want)
+        assert err <= 4e-16 * (2 + cond), (name, x, got, float(want), float(err))
+
+
+def test_float32_stays_float32_without_warning_on_the_battery():
+    """The catalog keeps float32 (as PyTorch does; the exercises return float64 instead)."""
+    from actbook.course import battery
+
+    for g in battery.FUNCTIONS:
+        if getattr(g.reference, "__module__", "") != numeric.__name__:
+            continue
+        for case in g.cases():
+            if case.cls != "float32" or not isinstance(case.args[0], np.ndarray):
+                continue
+            with np.errstate(all="raise", under="ignore"):
+                out = g.reference(*case.args, **case.kwargs)
+            assert out.dtype == np.float32, (g.name, out.dtype)
+            want = battery.expected(g, case)
+            assert np.array_equal(np.isnan(out), np.isnan(want)), g.name

@@ -7,6 +7,10 @@ notebook, solution cells and hidden tests included, once unmutated and once per 
 the mutant swapped in for the answer. Every mutant must fail at least one graded cell, and
 the unmutated notebook must pass every one (otherwise the harness could not tell).
 
+The battery (``actbook.course.battery``) has one mutant per input class at least: each module's
+``KILLED_BY`` names the class that must kill each of its battery mutants, and the kill table
+lists, for every mutant, the input classes whose checks it fails.
+
 Show the kill table with ``pytest tests/course/test_mutations.py -rP``.
 """
 
@@ -22,17 +26,29 @@ from pathlib import Path
 
 import pytest
 
+from actbook.course import battery
+
 ROOT = Path(__file__).resolve().parents[2]
 RUNNER = ROOT / "tests" / "course" / "mutants" / "run.py"
 MODULES = sorted(p.stem for p in (ROOT / "tests" / "course" / "mutants").glob("ps*.py"))
 
 
 @functools.cache
-def mutants(module: str) -> tuple[str, dict[str, tuple[str, str]]]:
+def load(module: str):
     spec = importlib.util.spec_from_file_location(module, RUNNER.parent / f"{module}.py")
     m = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(m)
+    return m
+
+
+def mutants(module: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    m = load(module)
     return m.ASSIGNMENT, m.MUTANTS
+
+
+def killed_by_class(module: str) -> dict[str, str]:
+    """Battery mutant -> the input class that must kill it."""
+    return getattr(load(module), "KILLED_BY", {})
 
 
 def notebook(aid: str) -> Path:
@@ -86,6 +102,17 @@ def test_every_mutant_replaces_an_answer(module):
         assert why.strip(), name
 
 
+def test_every_input_class_has_a_mutant():
+    declared = {cls for m in MODULES for cls in killed_by_class(m).values()}
+    assert declared <= set(battery.CLASSES), declared - set(battery.CLASSES)
+    assert set(battery.CLASSES) <= declared, set(battery.CLASSES) - declared
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_battery_mutants_are_mutants(module):
+    assert set(killed_by_class(module)) <= set(mutants(module)[1])
+
+
 # ---------------------------------------------------------------- slow: run the notebooks
 
 
@@ -103,13 +130,30 @@ def test_every_mutant_fails_a_graded_cell(module):
     aid, muts = mutants(module)
     results = run(module)["mutants"]
     rows = []
+    classes = run(module)["battery"]
     for name in muts:
         cells = killed_by(results[name])
-        rows.append(f"  {'killed' if cells else 'ALIVE '}  {name:40s} {', '.join(cells) or '-'}")
+        by = ", ".join(classes.get(name, [])) or "-"
+        rows.append(
+            f"  {'killed' if cells else 'ALIVE '}  {name:40s} {', '.join(cells) or '-'}"
+            f"  [input classes: {by}]"
+        )
     alive = [r for r in rows if "ALIVE" in r]
     print(f"{aid}: {len(rows) - len(alive)}/{len(rows)} mutants killed")
     print("\n".join(rows))
     assert not alive, "\n".join(alive)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module", MODULES)
+def test_battery_mutants_are_killed_by_their_input_class(module):
+    classes = run(module)["battery"]
+    wrong = {
+        name: (cls, classes[name])
+        for name, cls in killed_by_class(module).items()
+        if cls not in classes[name]
+    }
+    assert not wrong, wrong
 
 
 @pytest.mark.slow

@@ -44,6 +44,7 @@ __all__ = [
     "softmax",
     "log_softmax",
     "softmax_jacobian",
+    "cross_entropy_grad",
     "relu",
     "relu_grad",
     "leaky_relu",
@@ -158,39 +159,92 @@ def _shifted(z: ArrayLike, axis: int, name: str) -> tuple[Array, Array]:
         raise ValueError(f"{name} needs at least one axis: got a scalar")
     if z.size == 0:
         return z, z.copy()
-    # A row holding +inf gives inf - inf = nan, as in PyTorch; silently.
-    with np.errstate(invalid="ignore"):
+    # -1e308 - 1e308 overflows to -inf, whose exp is the true 0; inf - inf is nan, replaced
+    # by the limit in _at_plus_inf. Both silently.
+    with np.errstate(over="ignore", invalid="ignore"):
         return z, z - np.max(z, axis=axis, keepdims=True)
+
+
+def _at_plus_inf(z: Array, out: Array, axis: int, log: bool) -> Array:
+    """The limit where a slice holds +inf (and no nan): its +inf entries share the probability
+    equally (one +inf takes it all), the others get 0 (log: -inf)."""
+    pos = np.isposinf(z)
+    if not pos.any():
+        return out
+    k = np.sum(pos, axis=axis, keepdims=True)
+    limited = (k > 0) & ~np.any(np.isnan(z), axis=axis, keepdims=True)
+    if log:
+        with np.errstate(divide="ignore"):
+            lim = np.where(pos, -np.log(np.maximum(k, 1)), -np.inf)
+    else:
+        lim = pos / np.maximum(k, 1)
+    return np.where(limited, lim, out).astype(out.dtype, copy=False)
 
 
 def softmax(z: ArrayLike, axis: int = -1) -> Array:
     """Softmax along ``axis``, shifted by the maximum so that ``exp`` never overflows.
 
+    A slice holding +inf gives the limit (the +inf entries share the probability); a slice
+    holding nan is nan; -inf is a masked entry (probability 0).
+
     >>> softmax([1.0, 2.0, 3.0]).round(8).tolist()
     [0.09003057, 0.24472847, 0.66524096]
+    >>> softmax([np.inf, 0.0]).tolist()
+    [1.0, 0.0]
     """
     z, shifted = _shifted(z, axis, "softmax")
     if z.size == 0:
         return shifted
     e = np.exp(shifted)
-    return e / np.sum(e, axis=axis, keepdims=True)
+    return _at_plus_inf(z, e / np.sum(e, axis=axis, keepdims=True), axis, log=False)
 
 
 def log_softmax(z: ArrayLike, axis: int = -1) -> Array:
-    """``log(softmax(z))`` computed as ``z - max - log(sum(exp(z - max)))``: no log(0)."""
+    """``log(softmax(z))`` as ``z - max - log1p(sum of exp(z - max) over all but one maximum)``.
+
+    The maximum's own term is exactly 1: leaving it out of the sum and taking ``log1p`` keeps
+    the digits that ``log(1 + tiny)`` rounds away (``log_softmax([40, 0])[0]`` is
+    ``-4.25e-18``, not 0). Where the true result overflows (``-2e308``) it is ``-inf``.
+
+    >>> float(log_softmax([40.0, 0.0])[0])
+    -4.248354255291589e-18
+    """
     z, shifted = _shifted(z, axis, "log_softmax")
     if z.size == 0:
         return shifted
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    e = np.exp(shifted)
+    np.put_along_axis(e, np.argmax(z, axis=axis, keepdims=True), 0.0, axis=axis)
+    out = shifted - np.log1p(np.sum(e, axis=axis, keepdims=True))
+    return _at_plus_inf(z, out, axis, log=True)
 
 
 def softmax_jacobian(z: ArrayLike) -> Array:
-    """The K x K Jacobian ``diag(s) - s s^T`` of softmax at a 1-D ``z``."""
+    """The K x K Jacobian ``diag(s) - s s^T`` of softmax at a 1-D ``z``.
+
+    The diagonal ``s_i (1 - s_i)`` is computed as ``s_i * (sum of the other s_j)``: ``1 - s_i``
+    rounds to 0 when ``s_i`` is close to 1 (``z = (40, 0)``), the sum of the others does not.
+    """
     z = as_float(z)
     if z.ndim != 1:
         raise ValueError(f"softmax_jacobian needs a 1-D vector of logits, got shape {z.shape}")
     s = softmax(z)
-    return np.diag(s) - np.outer(s, s)
+    others = np.sum(np.where(np.eye(len(s), dtype=bool), 0.0, s), axis=1)
+    jac = -np.outer(s, s)
+    jac[np.diag_indices(len(s))] = s * others
+    return jac
+
+
+def cross_entropy_grad(z: ArrayLike, y: ArrayLike) -> Array:
+    """``softmax(z) - onehot(y)`` along the last axis: the gradient of ``-log softmax(z)[y]``.
+
+    The entry of the true class, ``s_y - 1``, is computed as minus the sum of the other
+    probabilities, which keeps its digits when ``s_y`` is close to 1.
+    """
+    z = as_float(z)
+    s = softmax(z)
+    onehot = np.arange(z.shape[-1]) == np.asarray(y)[..., None]
+    others = np.sum(np.where(onehot, 0.0, s), axis=-1, keepdims=True)
+    return np.where(onehot, -others, s).astype(s.dtype, copy=False)
 
 
 # ---------------------------------------------------------------- ReLU family
@@ -267,7 +321,8 @@ def rrelu(
     Pass the same seed as ``rng`` to :func:`rrelu_grad` to get the matching derivative."""
     z = as_float(z)
     slope = _rrelu_slope(z, lower, upper, training, rng)
-    return np.where(z > 0, z, slope * z).astype(z.dtype, copy=False)
+    with np.errstate(over="ignore"):  # upper > 1: 3 * -1e308 is -inf, as in IEEE arithmetic
+        return np.where(z > 0, z, slope * z).astype(z.dtype, copy=False)
 
 
 def rrelu_grad(
@@ -298,7 +353,8 @@ def elu_grad(z: ArrayLike, alpha: float = 1.0) -> Array:
 def selu(z: ArrayLike) -> Array:
     """``SELU_SCALE * elu(z, SELU_ALPHA)``: the self-normalising ELU."""
     z = as_float(z)
-    return (SELU_SCALE * elu(z, SELU_ALPHA)).astype(z.dtype, copy=False)
+    with np.errstate(over="ignore"):  # z > 1.71e308: the true result overflows, to inf
+        return (SELU_SCALE * elu(z, SELU_ALPHA)).astype(z.dtype, copy=False)
 
 
 def selu_grad(z: ArrayLike) -> Array:
@@ -339,28 +395,32 @@ def gelu_grad(z: ArrayLike) -> Array:
     return _limits_at_infinity(z, out, neg=0.0, pos=1.0).astype(z.dtype, copy=False)
 
 
-def _gelu_tanh_inner(z: Array) -> Array:
-    # Beyond |z| = 10 the tanh is exactly +-1 in float64; clipping keeps z^3 finite.
-    zc = np.clip(z, -10.0, 10.0)
-    return _SQRT_2_OVER_PI * (zc + _GELU_TANH_CUBIC * zc**3)
+def _gelu_tanh_v(z: Array) -> tuple[Array, Array]:
+    """``v = 2 sqrt(2/pi) (z + 0.044715 z^3)`` and ``dv/dz``, with z clipped to +-50 (beyond,
+    sigmoid(v) is exactly 0 or 1 in float64, and z^3 stays finite)."""
+    zc = np.clip(z, -50.0, 50.0)
+    v = 2.0 * _SQRT_2_OVER_PI * (zc + _GELU_TANH_CUBIC * zc**3)
+    dv = 2.0 * _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_CUBIC * zc**2)
+    return v, dv
 
 
 def gelu_tanh(z: ArrayLike) -> Array:
-    """The tanh approximation ``z/2 (1 + tanh(sqrt(2/pi)(z + 0.044715 z^3)))``."""
+    """The tanh approximation ``z/2 (1 + tanh(sqrt(2/pi)(z + 0.044715 z^3)))``, computed as
+    ``z sigmoid(2 sqrt(2/pi)(z + 0.044715 z^3))`` (the same function): ``1 + tanh`` cancels to
+    0 for z < -5 and loses every digit there, the sigmoid keeps them."""
     z = as_float(z)
+    v, _ = _gelu_tanh_v(z)
     with np.errstate(invalid="ignore"):
-        out = 0.5 * z * (1.0 + np.tanh(_gelu_tanh_inner(z)))
+        out = z * special.expit(v)
     return _limits_at_infinity(z, out, neg=0.0).astype(z.dtype, copy=False)
 
 
 def gelu_tanh_grad(z: ArrayLike) -> Array:
-    """Derivative of :func:`gelu_tanh`."""
+    """Derivative of :func:`gelu_tanh`: ``sigmoid(v) + z sigmoid'(v) v'``."""
     z = as_float(z)
-    t = np.tanh(_gelu_tanh_inner(z))
-    zc = np.clip(z, -10.0, 10.0)
-    dinner = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_CUBIC * zc**2)
+    v, dv = _gelu_tanh_v(z)
     with np.errstate(invalid="ignore"):
-        out = 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * dinner
+        out = special.expit(v) + z * sigmoid_grad(v) * dv
     return _limits_at_infinity(z, out, neg=0.0, pos=1.0).astype(z.dtype, copy=False)
 
 

@@ -156,3 +156,92 @@ def cross_entropy_grad(z, y):
 """,
     ),
 }
+
+
+# ------------------------------------------------------- one per input class of the battery
+# Each mutant below passes the visible tests and is killed by the input class KILLED_BY names
+# (src/actbook/course/battery.py); tests/course/test_mutations.py checks both.
+
+BATTERY_MUTANTS = {
+    "softmax_no_empty_check": (
+        "np.max of an empty array raises ValueError",
+        "empty",
+        """
+def softmax(z, axis=-1):
+    z = np.asarray(z, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    s = e / np.sum(e, axis=axis, keepdims=True)
+    pos = np.isposinf(z)
+    k = np.sum(pos, axis=axis, keepdims=True)
+    limit = (k > 0) & ~np.any(np.isnan(z), axis=axis, keepdims=True)
+    return np.where(limit, pos / np.maximum(k, 1), s)
+""",
+    ),
+    "softmax_sum_last_axis": (
+        "shifts along axis but sums along the last axis",
+        "softmax-axes",
+        """
+def softmax(z, axis=-1):
+    z = np.asarray(z, dtype=float)
+    if z.size == 0:
+        return z.copy()
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    s = e / np.sum(e, axis=-1, keepdims=True)
+    pos = np.isposinf(z)
+    k = np.sum(pos, axis=axis, keepdims=True)
+    limit = (k > 0) & ~np.any(np.isnan(z), axis=axis, keepdims=True)
+    return np.where(limit, pos / np.maximum(k, 1), s)
+""",
+    ),
+    "softmax_shift_warns": (
+        "the max shift without errstate: -1e308 - 1e308 overflows with a warning, inf - inf too",
+        "softmax-extremes",
+        """
+def softmax(z, axis=-1):
+    z = np.asarray(z, dtype=float)
+    if z.size == 0:
+        return z.copy()
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+""",
+    ),
+    "log_softmax_log_of_sum": (
+        "log(sum(exp(shifted))): log(1 + e^-40) rounds to 0 and loses -4.25e-18",
+        "float-range",
+        """
+def log_softmax(z, axis=-1):
+    z = np.asarray(z, dtype=float)
+    if z.size == 0:
+        return z.copy()
+    with np.errstate(over="ignore", invalid="ignore"):
+        shifted = z - np.max(z, axis=axis, keepdims=True)
+    out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    pos = np.isposinf(z)
+    k = np.sum(pos, axis=axis, keepdims=True)
+    limit = (k > 0) & ~np.any(np.isnan(z), axis=axis, keepdims=True)
+    return np.where(limit, np.where(pos, -np.log(np.maximum(k, 1)), -np.inf), out)
+""",
+    ),
+    "jacobian_diag_minus_outer": (
+        "diag(s) - s s^T: s_i - s_i^2 rounds to 0 when s_i is close to 1",
+        "float-range",
+        """
+def softmax_jacobian(z):
+    s = softmax(np.asarray(z, dtype=float))
+    return np.diag(s) - np.outer(s, s)
+""",
+    ),
+    "ce_grad_minus_one": (
+        "softmax(z) - onehot: s_y - 1 rounds to 0 when s_y is close to 1",
+        "float-range",
+        """
+def cross_entropy_grad(z, y):
+    z = np.asarray(z, dtype=float)
+    return softmax(z) - np.eye(z.shape[-1])[np.asarray(y)]
+""",
+    ),
+}
+MUTANTS.update({name: (why, source) for name, (why, _, source) in BATTERY_MUTANTS.items()})
+KILLED_BY = {name: cls for name, (_, cls, _) in BATTERY_MUTANTS.items()}

@@ -216,3 +216,102 @@ def selu_grad(z):
 """,
     ),
 }
+
+
+# ------------------------------------------------------- one per input class of the battery
+# Each mutant below passes the visible tests and is killed by the input class KILLED_BY names
+# (src/actbook/course/battery.py); tests/course/test_mutations.py checks both.
+
+BATTERY_MUTANTS = {
+    "relu_in_place": (
+        "z[z < 0] = 0 on np.asarray(z): the caller's array is changed",
+        "unchanged",
+        """
+def relu(z):
+    z = np.asarray(z, dtype=float)
+    z[z < 0] = 0.0
+    return z
+""",
+    ),
+    "prelu_mask_assign": (
+        "out[neg] = (alpha * z)[neg]: a slope of higher rank than z does not fit the mask",
+        "prelu-broadcast",
+        """
+def prelu(z, alpha):
+    z = np.asarray(z, dtype=float)
+    out = z.copy()
+    neg = z <= 0
+    with np.errstate(over="ignore"):
+        out[neg] = (np.asarray(alpha, dtype=float) * z)[neg]
+    return out
+""",
+    ),
+    "rrelu_int_seed_only": (
+        "np.random.default_rng(int(rng)) unless rng is a Generator: rng=None raises TypeError",
+        "rrelu-rng",
+        """
+def rrelu(z, lower=1 / 8, upper=1 / 3, training=False, rng=None):
+    z = np.asarray(z, dtype=float)
+    if training:
+        gen = rng if hasattr(rng, "uniform") else np.random.default_rng(int(rng))
+        slope = gen.uniform(lower, upper, size=z.shape)
+    else:
+        slope = (lower + upper) / 2.0
+    with np.errstate(over="ignore"):
+        return np.where(z > 0, z, slope * z)
+""",
+    ),
+    "rrelu_legacy_seed": (
+        "np.random.seed(rng) and np.random.uniform: another stream, and a Generator is refused",
+        "rrelu-rng",
+        """
+def rrelu(z, lower=1 / 8, upper=1 / 3, training=False, rng=None):
+    z = np.asarray(z, dtype=float)
+    if training:
+        np.random.seed(rng)
+        slope = np.random.uniform(lower, upper, size=z.shape)
+    else:
+        slope = (lower + upper) / 2.0
+    with np.errstate(over="ignore"):
+        return np.where(z > 0, z, slope * z)
+""",
+    ),
+    "rrelu_random_when_seeded": (
+        "draws whenever rng is given, even in evaluation",
+        "rrelu-modes",
+        """
+def rrelu(z, lower=1 / 8, upper=1 / 3, training=False, rng=None):
+    z = np.asarray(z, dtype=float)
+    if training or rng is not None:
+        slope = np.random.default_rng(rng).uniform(lower, upper, size=z.shape)
+    else:
+        slope = (lower + upper) / 2.0
+    with np.errstate(over="ignore"):
+        return np.where(z > 0, z, slope * z)
+""",
+    ),
+    "rrelu_grad_nan_gets_slope": (
+        "np.where(z > 0, 1.0, slope): nan gets the slope instead of nan",
+        "rrelu-nan",
+        """
+def rrelu_grad(z, lower=1 / 8, upper=1 / 3, training=False, rng=None):
+    z = np.asarray(z, dtype=float)
+    if training:
+        slope = np.random.default_rng(rng).uniform(lower, upper, size=z.shape)
+    else:
+        slope = (lower + upper) / 2.0
+    return np.where(z > 0, 1.0, slope)
+""",
+    ),
+    "leaky_relu_overflow_warns": (
+        "alpha * z without errstate: alpha = 2 at -1e308 overflows with a warning",
+        "parameters",
+        """
+def leaky_relu(z, alpha=0.01):
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, z, alpha * z)
+""",
+    ),
+}
+MUTANTS.update({name: (why, source) for name, (why, _, source) in BATTERY_MUTANTS.items()})
+KILLED_BY = {name: cls for name, (_, cls, _) in BATTERY_MUTANTS.items()}

@@ -176,3 +176,53 @@ def mish_grad(z):
 """,
     ),
 }
+
+
+# ------------------------------------------------------- one per input class of the battery
+# Each mutant below passes the visible tests and is killed by the input class KILLED_BY names
+# (src/actbook/course/battery.py); tests/course/test_mutations.py checks both.
+
+BATTERY_MUTANTS = {
+    "softplus_threshold_20": (
+        "returns z itself beyond z = 20, where log1p(exp(-z)) is still 2e-9",
+        "float-range",
+        """
+def softplus(z):
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 20, z, np.log1p(np.exp(np.minimum(z, 20.0))))
+""",
+    ),
+    "gelu_tanh_one_plus_tanh": (
+        "0.5 z (1 + tanh(u)): the sum cancels for z < -5 and is 0 from z = -10",
+        "float-range",
+        """
+def gelu_tanh(z):
+    z = np.asarray(z, dtype=float)
+    zf = np.where(np.isneginf(z), 0.0, z)
+    zc = np.clip(zf, -10.0, 10.0)
+    return 0.5 * zf * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (zc + 0.044715 * zc**3)))
+""",
+    ),
+    "gelu_inv_sqrt2_truncated": (
+        "1/sqrt(2) written 0.70710678: a constant truncated to 8 digits",
+        "float-range",
+        """
+def gelu(z):
+    z = np.asarray(z, dtype=float)
+    zf = np.where(np.isneginf(z), 0.0, z)
+    return 0.5 * zf * erfc(-zf * 0.70710678)
+""",
+    ),
+    "swish_beta_overflow_warns": (
+        "beta * z without errstate: beta = 2 at 1e308 overflows with a warning",
+        "parameters",
+        """
+def swish(z, beta=1.0):
+    z = np.asarray(z, dtype=float)
+    zf = np.where(np.isneginf(z), 0.0, z)
+    return zf * _sigmoid(beta * zf)
+""",
+    ),
+}
+MUTANTS.update({name: (why, source) for name, (why, _, source) in BATTERY_MUTANTS.items()})
+KILLED_BY = {name: cls for name, (_, cls, _) in BATTERY_MUTANTS.items()}

@@ -263,3 +263,23 @@ def gradient_shrinkage(z):
 """,
     ),
 }
+
+
+# ------------------------------------------------------- one per input class of the battery
+# Each mutant below passes the visible tests and is killed by the input class KILLED_BY names
+# (src/actbook/course/battery.py); tests/course/test_mutations.py checks both.
+
+BATTERY_MUTANTS = {
+    "shrinkage_keeps_float32": (
+        "np.asarray(z) without dtype=float: float32 stays float32",
+        "float32",
+        """
+def gradient_shrinkage(z):
+    z = np.asarray(z)
+    e = np.exp(-np.abs(z))
+    return np.cumprod(e / (1.0 + e) ** 2, axis=0)
+""",
+    ),
+}
+MUTANTS.update({name: (why, source) for name, (why, _, source) in BATTERY_MUTANTS.items()})
+KILLED_BY = {name: cls for name, (_, cls, _) in BATTERY_MUTANTS.items()}
