@@ -169,7 +169,6 @@ def test_problem_set_links_a_chapter_and_is_linked_from_one(nb):
 
 #: Chapter -> problem-set links the problem set cannot yet return: solutions/ps01-05 belong to
 #: issue 20. Strict: the test fails as soon as the problem set links back, to be removed then.
-NOT_YET_LINKED_BACK = {("linear.md", "ps01-classic"), ("tanh.md", "ps01-classic")}
 
 
 def pairs() -> list[tuple[str, str]]:
@@ -185,12 +184,7 @@ def pairs() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("chapter", "pset"),
     [
-        pytest.param(
-            *pair,
-            marks=pytest.mark.xfail(strict=True, reason="ps01 belongs to issue 20")
-            if pair in NOT_YET_LINKED_BACK
-            else (),
-        )
+        pytest.param(*pair)
         for pair in pairs()
     ],
 )
