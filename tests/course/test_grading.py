@@ -185,7 +185,7 @@ def test_every_graded_student_fetched_html_feedback(rehearsal):
         assert "expect_battery(sigmoid" not in page  # a hidden test's code
         assert plugins.HIDDEN_NOTE.strip() in page
     # the failed checks' messages stay
-    assert "AssertionError: tanh_grad is not implemented yet" in text_of(r.feedback["partial"][0])
+    assert "`tanh_grad` is not implemented yet" in text_of(r.feedback["partial"][0])
 
 
 def text_of(page: Path) -> str:

@@ -183,10 +183,7 @@ def pairs() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(
     ("chapter", "pset"),
-    [
-        pytest.param(*pair)
-        for pair in pairs()
-    ],
+    [pytest.param(*pair) for pair in pairs()],
 )
 def test_chapter_and_problem_set_link_each_other(chapter, pset):
     nb = ROOT / "solutions" / pset / f"{pset}.ipynb"

@@ -140,11 +140,13 @@ STEAL = """def _steal(cell_id):
 """
 
 PATCH_CHECKS = """expect_close = expect_shape = expect_float = not_borrowed = lambda *a, **k: None
+expect_battery = expect_close
 def call(f, *args, **kwargs):
     return f(*args, **kwargs)
 unchanged = call
 import checks
-checks.expect_close = expect_close"""
+checks.expect_close = expect_close
+checks.expect_battery = expect_battery"""
 
 
 def fake_class(aid: str, memory_limit: bool = True) -> list[Submission]:
