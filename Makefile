@@ -35,6 +35,7 @@ student-edition: $(VENV)
 	$(PY) -m actbook.site.edition "$(DEST)"
 
 test: $(VENV)
+	@.ci/system-packages
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup
 
 test-fast: $(VENV)
