@@ -21,5 +21,7 @@ _build/.actbook-stamp: $(ACTBOOK_SOURCES) $(wildcard benchmarks/results*.json)
 	rm -rf _build/.jupyter_cache
 	mkdir -p _build && touch $@
 
+# From an empty html folder: a page dropped from the table of contents must not stay published.
 book: $(VENV) _build/.actbook-stamp
+	rm -rf _build/html
 	$(BIN)/jupyter-book build . --all -W -n --keep-going

@@ -343,12 +343,17 @@ def mini_book(tmp: Path, public: str, hub: str = "") -> Path:
     conf["execute"] = {"execute_notebooks": "off"}
     (tmp / "chapters").mkdir(parents=True)
     (tmp / "_config.yml").write_text(yaml.safe_dump(conf))
+    # The chapters the exercise links to, so that its links resolve in a strict build.
+    exercise = ROOT / "exercises" / "ps01-classic" / "ps01-classic.ipynb"
+    linked = sorted(set(re.findall(r"\.\./\.\./chapters/(\w+)\.md", exercise.read_text())))
     (tmp / "_toc.yml").write_text(
-        "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/sigmoid\n"
-        "  - file: exercises/ps01-classic/ps01-classic\n"
+        "format: jb-book\nroot: intro\nchapters:\n"
+        + "".join(f"  - file: chapters/{name}\n" for name in linked)
+        + "  - file: exercises/ps01-classic/ps01-classic\n"
     )
     (tmp / "intro.md").write_text("# The mini book\n")
-    (tmp / "chapters" / "sigmoid.md").write_text(MINI_CHAPTER)  # the exercise links it
+    for name in linked:
+        (tmp / "chapters" / f"{name}.md").write_text(MINI_CHAPTER)
     shutil.copy2(ROOT / "references.bib", tmp)
     shutil.copytree(ROOT / "_static", tmp / "_static")
     shutil.copytree(ROOT / "exercises" / "ps01-classic", tmp / "exercises" / "ps01-classic")

@@ -156,12 +156,13 @@ def test_feedback_fits_on_one_screen_and_the_summary_lists_each_part(lab, page):
 
 
 def test_a_slider_updates_its_figure(lab, page):
-    L.run_scratch(
+    out = L.run_scratch(
         page,
         lab,
         "explore.ipynb",
         "from actbook.figures import explorers\nexplorers.explorer('relu').widget()",
     )
+    assert "Error" not in out, out
     times = L.slider_latency(page, steps=2)
     assert all(t > 0 for t in times), "the figure did not change when the slider moved"
     L.close_current_tab(page)

@@ -235,6 +235,15 @@ def test_search_index_holds_no_solution(site):
         assert not leaked, f"words only the solutions of {aid} use are searchable: {leaked}"
 
 
+def test_only_pages_of_the_toc_are_published(site):
+    """A page dropped from the table of contents (the instructor guide, once) must not stay
+    published from an earlier build: `make book` starts from an empty html folder."""
+    sphinx_own = {"index.html", "genindex.html", "search.html", "py-modindex.html"}
+    published = {str(p.relative_to(site)) for p in site.rglob("*.html")}
+    published = {p for p in published if not p.startswith("_")} - sphinx_own
+    assert published <= set(PAGES), sorted(published - set(PAGES))
+
+
 def _tree_digest(folder: Path) -> dict[str, tuple[int, int]]:
     return {
         str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)

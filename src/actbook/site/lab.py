@@ -174,9 +174,14 @@ def wait_idle(page, timeout: float = 600) -> None:
 def run_cell(page, i: int) -> str:
     """Run cell ``i`` (Ctrl+Enter) and return its output as a student reads it."""
     cell = cells(page).nth(i)
-    cell.locator(".jp-InputArea-prompt").click()
+    prompt = cell.locator(".jp-InputArea-prompt")
+    before = prompt.inner_text()
+    prompt.click()
     page.keyboard.press("Control+Enter")
-    page.wait_for_timeout(300)
+    # Until this cell has a new execution count: under load the kernel may take seconds to
+    # go busy, and an idle indicator seen before that would end the wait too early.
+    done = prompt.filter(has_not_text="*")
+    (done.filter(has_not_text=before) if before.strip() else done).wait_for(timeout=600_000)
     wait_idle(page)
     return cell.locator(".jp-OutputArea").inner_text()
 
@@ -223,7 +228,11 @@ def slider_latency(page, steps: int = 10) -> list[float]:
     kernel, figure, PNG, back)."""
     handle = page.locator(f"{PANEL} .widget-slider .noUi-handle").first
     img = page.locator(f"{PANEL} .jupyter-widgets img, {PANEL} .widget-image").first
-    img.wait_for(timeout=120_000)
+    try:
+        img.wait_for(timeout=300_000)
+    except Exception as e:  # the output says why (a traceback, a text-only widget)
+        shown = page.locator(f"{PANEL} .jp-OutputArea").first.inner_text()
+        raise AssertionError(f"no widget image; the cell shows: {shown[-1500:]!r}") from e
     out = []
     for k in range(steps):
         handle.focus()
@@ -246,8 +255,9 @@ def slider_latency(page, steps: int = 10) -> list[float]:
     return out
 
 
-def run_scratch(page, lab: Lab, name: str, source: str) -> None:
-    """Write a one-cell notebook ``name`` at the work folder's root, open it and run it."""
+def run_scratch(page, lab: Lab, name: str, source: str) -> str:
+    """Write a one-cell notebook ``name`` at the work folder's root, open it and run it;
+    return the cell's output text."""
     cell = {"cell_type": "code", "id": "a", "metadata": {}, "outputs": [], "source": source}
     cell["execution_count"] = None
     kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -261,7 +271,7 @@ def run_scratch(page, lab: Lab, name: str, source: str) -> None:
     page.locator(".jp-BreadCrumbs-home").click()
     double_click(page, name)
     wait_kernel(page)
-    run_cell(page, 0)
+    return run_cell(page, 0)
 
 
 def wait_kernel(page) -> None:

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import importlib.util
+import io
 import json
 import os
 import re
@@ -123,11 +125,13 @@ def main(notebook: str, mutants_file: str) -> None:
     if "actbook" in sys.modules:
         raise RuntimeError("actbook is imported: not_borrowed would fail every notebook")
     cells = notebook_cells(nb)
-    out = {"baseline": run(cells), "mutants": {}, "battery": {}}
-    for name, (_, source) in module.MUTANTS.items():
-        classes: set[str] = set()
-        out["mutants"][name] = run(cells, source, classes)
-        out["battery"][name] = sorted(classes)
+    # Cells print (the summary cell prints a table): keep stdout for the JSON alone.
+    with contextlib.redirect_stdout(io.StringIO()):
+        out = {"baseline": run(cells), "mutants": {}, "battery": {}}
+        for name, (_, source) in module.MUTANTS.items():
+            classes: set[str] = set()
+            out["mutants"][name] = run(cells, source, classes)
+            out["battery"][name] = sorted(classes)
     json.dump(out, sys.stdout, indent=1)
 
 
