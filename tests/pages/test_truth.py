@@ -6,7 +6,9 @@
 - every problem set links a chapter and is linked from one, and the two link each other;
 - every activation of the catalog is presented on a page that derives its derivative with
   SymPy and checks it against finite differences;
-- corrected statements are computed (glued), not typed.
+- corrected statements are computed (glued), not typed;
+- the course stands on its own (issue 19): no page sentence refers to a source document the
+  reader does not have ("the text says", "section III", "lost in extraction").
 """
 
 from __future__ import annotations
@@ -281,3 +283,71 @@ def test_selection_cost_columns_say_what_to_do_without_measurements():
     assert "nan" not in table.lower() and "make bench" in table
     page = (ROOT / "chapters" / "selection.md").read_text()
     assert "{glue:text}`cost_" not in page  # cost sentences are glued as text that can say so
+
+
+# ---------------------------------------------------------------- a course that stands on its own
+
+#: Phrases that point at a document the reader never sees: the text the course was made from,
+#: its numbered sections, its extraction. A corrected claim is stated as a common claim instead.
+UNSEEN_SOURCE = re.compile(
+    r"\b(?i:the)\s+text\b(?!book)"  # "the text says", "the text's 18%"
+    r"|\b(?i:the)\s+(?:source|original|seed)(?:\s+(?:text|page|article|document))?\b"
+    r"(?!\s+(?:code|file|paper|tree|of\b))"
+    r"|\b(?i:sections?)\s+(?:[IVX]+)\b(?:\.\d)?"  # "section III", "sections III and V"
+    r"|(?i:\bin\s+(?:the\s+)?extraction\b|\bgarbled\b|\bthe\s+author\b)"
+)
+
+
+def unseen_source_sentences(text: str) -> list[str]:
+    """The lines of ``text`` that refer to an unseen source, stripped, one per hit."""
+    return [line.strip() for line in text.splitlines() if UNSEEN_SOURCE.search(line)]
+
+
+def markdown_of(nb: Path) -> str:
+    cells = json.loads(nb.read_text())["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_no_page_sentence_assumes_an_unseen_source(page):
+    hits = unseen_source_sentences(prose(page.read_text()))
+    assert not hits, f"{page.name} refers to a document the reader does not have: {hits}"
+
+
+@pytest.mark.parametrize("nb", PROBLEM_SETS, ids=lambda p: p.parent.name)
+def test_no_problem_set_sentence_assumes_an_unseen_source(nb):
+    hits = unseen_source_sentences(markdown_of(nb))
+    assert not hits, f"{nb.parent.name} refers to a document the reader does not have: {hits}"
+
+
+@pytest.mark.parametrize("module", DISPLAYING_MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_displayed_string_assumes_an_unseen_source(module):
+    hits = [(line, s) for line, s in displayed_strings(module) if UNSEEN_SOURCE.search(s)]
+    assert not hits, hits
+
+
+def test_the_unseen_source_pattern_catches_what_it_must():
+    for text in (
+        "The text says softmax is only for the output layer.",
+        "the text's 18% is right",
+        "The threshold was lost in extraction; computed, it is 2.65.",
+        "The text's sentence is garbled: Leaky ReLU does output negative values.",
+        "section III says 20–40%",
+        "sections III and V say",
+        "the order of the text's section II.2",
+        "as the source text puts it",
+        "the original article lists three",
+        "The author calls Mish unbounded.",
+        "Softmax here is a common mistake (section V).",
+    ):
+        assert UNSEEN_SOURCE.search(text), text
+    for text in (
+        "{glue:text}`pct5:.2f`%: 18% is right",
+        "the textbook formula overflows",
+        "relative accuracy is lost",
+        "The original paper, {cite:t}`xu2015empirical`, writes",
+        "A common claim is that ReLU is ~6× faster; in fact",
+        "the source code of the library",
+        "Section 3 of the paper",
+    ):
+        assert not UNSEEN_SOURCE.search(text), text
