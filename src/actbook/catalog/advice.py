@@ -78,7 +78,7 @@ TREE: dict[str, Question] = {
                 "Leaky ReLU or ELU",
                 "A non-zero slope for z < 0 keeps a gradient flowing through inactive units.",
                 "Leaky ReLU's negative slope is 100x smaller than 1, so revival is slow; a "
-                "lower learning rate or a bias at 0 often removes the cause (section V).",
+                "lower learning rate or a bias at 0 often removes the cause (see Common mistakes).",
                 "leaky_relu.md",
                 "#FFF5E5",
                 "a gradient for z < 0",
@@ -136,7 +136,8 @@ TREE: dict[str, Question] = {
                 "Multi-label (several tags)",
                 "Sigmoid (one per label)",
                 "Independent outputs: several labels can be near 1 at once.",
-                "Softmax here is a common mistake: it forces the labels to compete (section V).",
+                "Softmax here is a common mistake: it forces the labels to compete "
+                "(see Common mistakes).",
                 "sigmoid.md",
                 "#FFF5E5",
                 "independent outputs",

@@ -352,7 +352,7 @@ def ratio_figure(ratios: dict[str, dict[int, float]]) -> Figure:
         d = np.array(sorted(by_depth))
         ax.semilogy(d, [by_depth[k] for k in d], "o-", color=_COLOR[act], label=TITLES[act])
     d = np.array(sorted(next(iter(ratios.values()))))
-    ax.semilogy(d, 0.25**d, "k--", lw=1, label="$0.25^L$ (the text's bound)")
+    ax.semilogy(d, 0.25**d, "k--", lw=1, label="$0.25^L$ (sigmoid's bound)")
     ax.set(
         xlabel="hidden layers L",
         ylabel=r"$\|\partial L/\partial W_1\| / "

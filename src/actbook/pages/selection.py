@@ -319,7 +319,7 @@ TABLE_ROWS: list[tuple[str, str, str, str, str]] = [
         "swish",
         r"z\,\sigma(\beta z)",
         "Smooth, non-monotonic; gains in deep models",
-        "Costs at least a sigmoid [text: 'Medium' vs sigmoid 'High']",
+        "Costs at least a sigmoid [often labelled 'Medium' vs sigmoid 'High']",
         "Deep CNNs (EfficientNet, YOLOv5 ≥ v4.0 as SiLU)",
     ),
 ]
@@ -343,7 +343,7 @@ def comparison_table(costs: dict[str, dict[str, float]] | None = None) -> str:
     """Section IV's comparison table, numeric half, as Markdown: formula, computed range, the
     text's cost label and the measured costs."""
     head = (
-        "| activation | formula | range | text's cost | × ReLU per element (f32 / f64) "
+        "| activation | formula | range | usual label | × ReLU per element (f32 / f64) "
         "| × ReLU, dense layer (f32) |\n|---|---|---|---|---|---|"
     )
     rows = [head]
