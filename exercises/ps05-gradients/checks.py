@@ -126,32 +126,48 @@ def _install_ipython_feedback() -> None:
 
 def _show(a) -> str:
     """A short description of an argument for a message: small values in full, else a shape."""
-    arr = _asarray(a) if isinstance(a, (list, tuple, np.ndarray)) else None
+    try:
+        arr = _asarray(a) if isinstance(a, (list, tuple, np.ndarray)) else None
+    except ValueError:  # a ragged sequence, e.g. a tuple (W, b)
+        return f"<{type(a).__name__} of {len(a)}>"
     if arr is not None and arr.size > 6:
         return f"<array of shape {arr.shape}>"
     return repr(a)
+
+
+def _failure(name: str, args: tuple, e: BaseException) -> CheckFailed | None:
+    """The check that fails for an exception of a called function (None: it crosses as is)."""
+    if isinstance(e, FloatingPointError | RuntimeWarning):
+        shown = ", ".join(_show(a) for a in args)
+        return CheckFailed(
+            f"{name}({shown}) raised a floating-point warning: {e}. "
+            "Rewrite it so that no exp/divide can overflow or divide by zero."
+        )
+    if isinstance(e, NotImplementedError):
+        return CheckFailed(
+            f"`{name}` is not implemented yet: write it in its cell, run that cell, then this test."
+        )
+    return None
+
+
+@contextlib.contextmanager
+def _strict():
+    """Every warning an error, and overflow, division by zero and invalid values raise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+            yield
 
 
 def call(func, *args, **kwargs):
     """Call ``func`` with every warning turned into an error (overflow is a bug here)."""
     __tracebackhide__ = True  # pytest leaves this helper out of a failure report
     name = getattr(func, "__name__", "the function")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
-            try:
-                return func(*args, **kwargs)
-            except (FloatingPointError, RuntimeWarning) as e:
-                shown = ", ".join(_show(a) for a in args)
-                raise CheckFailed(
-                    f"{name}({shown}) raised a floating-point warning: {e}. "
-                    "Rewrite it so that no exp/divide can overflow or divide by zero."
-                ) from None
-            except NotImplementedError:
-                raise CheckFailed(
-                    f"`{name}` is not implemented yet: write it in its cell, run that cell, "
-                    "then this test."
-                ) from None
+    with _strict():
+        try:
+            return func(*args, **kwargs)
+        except (FloatingPointError, RuntimeWarning, NotImplementedError) as e:
+            raise _failure(name, args, e) from None
 
 
 def expect_close(got, expected, what: str, rtol: float = 1e-7, atol: float = 1e-12) -> None:
@@ -209,39 +225,71 @@ def not_borrowed(func) -> None:
         raise CheckFailed(f"{func.__name__} must not use the course library actbook")
 
 
-def _battery_case(func, name, cls, args, kwargs, expected, rtol, atol):
-    """``None`` if ``func(*args, **kwargs)`` meets one hidden case, else (class, message)."""
-    before = [_asarray(a).copy() if isinstance(a, (list, np.ndarray)) else None for a in args]
-    shown = ", ".join([_show(a) for a in args] + [f"{k}={_show(v)}" for k, v in kwargs.items()])
-    shown = f"{name}({shown})"
-    try:
-        got = call(func, *args, **kwargs)
-    except AssertionError as e:
-        return cls, str(e)
-    except Exception as e:  # noqa: BLE001  (a crash is one failed case, reported as such)
-        return cls, f"{shown} raised {type(e).__name__}: {e}"
-    for b, a in zip(before, args, strict=True):
-        if b is not None and not _array_equal(b, _asarray(a), equal_nan=True):
-            return "unchanged", f"{shown} modified its input: work on a copy"
+def _copies(args) -> list:
+    """Copies of the arrays among ``args`` (and inside dict arguments), to compare after."""
+    out = []
+    for a in args:
+        if isinstance(a, dict):
+            out.append({k: _asarray(v).copy() for k, v in a.items()})
+        elif isinstance(a, (list, np.ndarray)):
+            out.append(_asarray(a).copy())
+        else:
+            out.append(None)
+    return out
+
+
+def _same(before, after) -> bool:
+    if before is None:
+        return True
+    if isinstance(before, dict):
+        return all(_array_equal(v, _asarray(after[k]), equal_nan=True) for k, v in before.items())
+    return _array_equal(before, _asarray(after), equal_nan=True)
+
+
+def _compare(shown, got, expected, rtol, atol, z=None) -> str | None:
+    """``None`` if ``got`` matches ``expected``, else what is wrong. ``expected`` is a float64
+    array (or float), an ``int`` (an integer result), a dict of them (a dict with these keys),
+    a list of them (a tuple of that length) or ``("between", lo, hi)`` (a random result)."""
+    if isinstance(expected, dict):
+        if not isinstance(got, dict) or set(got) != set(expected):
+            keys = sorted(got) if isinstance(got, dict) else type(got).__name__
+            return f"{shown}: expected a dict with keys {sorted(expected)}, got {keys}"
+        for k, e in expected.items():
+            problem = _compare(f"{shown}[{k!r}]", got[k], e, rtol, atol)
+            if problem:
+                return problem
+        return None
+    if isinstance(expected, list):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            return f"{shown}: expected a tuple of {len(expected)}, got {_show(got)}"
+        for i, e in enumerate(expected):
+            problem = _compare(f"{shown}[{i}]", got[i], e, rtol, atol)
+            if problem:
+                return problem
+        return None
+    if isinstance(expected, int):
+        if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
+            return f"{shown}: expected an integer, got {type(got).__name__} {got!r}"
+        return None if got == expected else f"{shown}: expected {expected}, got {got}"
     g = _asarray(got)
     if g.dtype != np.float64:
-        return cls, f"{shown}: expected a float64 result, got dtype {g.dtype}"
+        return f"{shown}: expected a float64 result, got dtype {g.dtype}"
     if isinstance(expected, tuple):  # ("between", lo, hi): a random result within bounds
         lo, hi = _asarray(expected[1]), _asarray(expected[2])
         if g.shape != lo.shape:
-            return cls, f"{shown}: expected shape {lo.shape}, got shape {g.shape}"
+            return f"{shown}: expected shape {lo.shape}, got shape {g.shape}"
         ok = ((g >= lo) & (g <= hi)) | (np.isnan(lo) & np.isnan(g))
         bad = _flatnonzero(~ok.ravel())
         if bad.size:
             i = bad[0]
-            return cls, (
+            return (
                 f"{shown}: at flat index {i} expected a value between {float(lo.ravel()[i])!r} "
                 f"and {float(hi.ravel()[i])!r}, got {float(g.ravel()[i])!r}"
             )
         return None
     e = _asarray(expected, dtype=float)
     if g.shape != e.shape:
-        return cls, f"{shown}: expected shape {e.shape}, got shape {g.shape}"
+        return f"{shown}: expected shape {e.shape}, got shape {g.shape}"
     with np.errstate(all="ignore"):
         err = np.abs(g - e)
         ok = (np.isnan(g) & np.isnan(e)) | (np.isinf(e) & (g == e))
@@ -250,31 +298,80 @@ def _battery_case(func, name, cls, args, kwargs, expected, rtol, atol):
     if not bad.size:
         return None
     i = bad[0]
-    z = _asarray(args[0]) if args else None
-    at = f"at z = {z.ravel()[i].item()!r}" if z is not None and z.shape == g.shape else "at"
+    shaped = z is not None and z.dtype.kind in "biuf" and z.shape == g.shape
+    at = f"at z = {z.ravel()[i].item()!r}" if shaped else "at"
     gi, ei = float(g.ravel()[i]), float(e.ravel()[i])
     allowed = float(np.broadcast_to(rtol, e.shape).ravel()[i])
     with np.errstate(all="ignore"):
         rel = abs(gi - ei) / abs(ei) if ei else abs(gi - ei)
     more = f" ({bad.size - 1} more elements wrong)" if bad.size > 1 else ""
-    return cls, (
+    return (
         f"{shown}: {at} (flat index {i}) expected {ei!r}, got {gi!r}: relative error "
         f"{rel:.1e}, allowed {allowed:.0e}{more}"
     )
 
 
+def _battery_case(name, cls, args, kwargs, expected, rtol, atol, before, outcome):
+    """``None`` if the ``outcome`` of ``func(*args, **kwargs)`` (``("ok", value)`` or
+    ``("raised", exception)``) meets one hidden case, else (class, message)."""
+    shown = ", ".join([_show(a) for a in args] + [f"{k}={_show(v)}" for k, v in kwargs.items()])
+    shown = f"{name}({shown})"
+    raises = isinstance(expected, tuple) and expected[0] == "raises"
+    kind, got = outcome
+    if kind == "raised":
+        e = _failure(name, args, got) or got
+        if isinstance(e, AssertionError):
+            return cls, str(e)
+        if raises and type(e).__name__ == expected[1]:
+            return None
+        return cls, f"{shown} raised {type(e).__name__}: {e}"
+    if raises:
+        return cls, f"{shown} should raise {expected[1]}, returned {_show(got)}"
+    for b, a in zip(before, args, strict=True):
+        if not _same(b, a):
+            return "unchanged", f"{shown} modified its input: work on a copy"
+    numeric = (int, float, list, np.ndarray, np.generic)
+    z = _asarray(args[0]) if args and isinstance(args[0], numeric) else None
+    problem = _compare(shown, got, expected, rtol, atol, z)
+    return None if problem is None else (cls, problem)
+
+
+def _outcomes(func, calls: list) -> list:
+    """``("ok", value)`` or ``("raised", exception)`` of each call ``(args, kwargs)`` of
+    ``func``, under :func:`_strict`. A student's function seen from the grader's kernel runs
+    them all in one round trip (``_grading_many``), else they are called one by one."""
+    with _strict():
+        many = getattr(func, "_grading_many", None)
+        if many is not None:
+            return many(calls)
+        out = []
+        for args, kwargs in calls:
+            try:
+                out.append(("ok", func(*args, **kwargs)))
+            except Exception as e:  # noqa: BLE001  (each call's own outcome)
+                out.append(("raised", e))
+        return out
+
+
 def expect_battery(func, cases, rtol: float = 1e-13, atol: float = 1e-300) -> None:
-    """Run ``func`` on hidden cases ``(input class, args, kwargs, expected[, rtol])``: no
-    warning, the input unchanged, a float64 result of the expected shape, every element within
-    its relative tolerance (a case may give one per element: its condition number times rtol).
-    The message names the input classes that failed, and the first failure: where, by how much.
+    """Run ``func`` on hidden cases ``(input class, args, kwargs, expected[, rtol[, atol]])``:
+    no warning, the input unchanged, a result of the expected type (float64 unless ``expected``
+    says an integer, a dict or a tuple) and shape, every element within its relative tolerance
+    (a case may give one per element: its condition number times rtol); ``("raises", name)``
+    expects that exception. The message names the input classes that failed, and the first
+    failure: where, by how much.
     """
     __tracebackhide__ = True
     name = getattr(func, "__name__", "the function")
+    befores = [_copies(args) for _, args, *_ in cases]
+    outcomes = _outcomes(func, [(args, kwargs) for _, args, kwargs, *_ in cases])
     failures = []
-    for cls, args, kwargs, expected, *tol in cases:
-        tol = _asarray(tol[0] if tol else rtol, dtype=float)
-        problem = _battery_case(func, name, cls, args, kwargs, expected, tol, atol)
+    for (cls, args, kwargs, expected, *tol), before, outcome in zip(
+        cases, befores, outcomes, strict=True
+    ):
+        r = _asarray(tol[0] if tol else rtol, dtype=float)
+        a = float(tol[1]) if len(tol) > 1 else atol
+        problem = _battery_case(name, cls, args, kwargs, expected, r, a, before, outcome)
         if problem is not None:
             failures.append(problem)
     if failures:

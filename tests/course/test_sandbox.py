@@ -373,3 +373,40 @@ def test_a_student_value_that_is_not_data_fails_only_its_test():
     assert ns["N"] == 3 and "missing" not in ns
     with pytest.raises(AssertionError, match="Q cannot be graded"):
         assert ns["Q"] == 1
+
+
+def test_a_battery_crosses_in_one_round_trip_with_each_calls_outcome():
+    from actbook.course import checks
+
+    code = (
+        "def relu(z):\n"
+        "    z = np.asarray(z, dtype=float)\n"
+        "    return np.maximum(z, 0.0)\n"
+        "def relu_in_place(z):\n"
+        "    z[z < 0] = 0.0\n"
+        "    return z\n"
+        "def relu_warns(z):\n"
+        "    return np.exp(np.asarray(z, dtype=float)) * 0 + np.maximum(z, 0.0)\n"
+    )
+    ns, trusted = two_sides(code)
+    trusted.bind(["relu", "relu_in_place", "relu_warns"])
+    requests = []
+    request = trusted._link.request
+    trusted._link.request = lambda r: requests.append(r["op"]) or request(r)
+    cases = [
+        ("python-scalars", (-2.0,), {}, np.array(0.0)),
+        (
+            "nd-nan-inf",
+            (np.array([[-1.0, np.nan], [3.0, 4.0]]),),
+            {},
+            np.array([[0, np.nan], [3, 4]]),
+        ),
+        ("float-range", (np.array([-1e308, 1e308]),), {}, np.array([0.0, 1e308])),
+    ]
+    checks.expect_battery(ns["relu"], cases)
+    assert requests == ["calls"]  # the three cases, one request
+    with pytest.raises(AssertionError, match="input classes: unchanged"):
+        checks.expect_battery(ns["relu_in_place"], cases[1:])
+    with pytest.raises(AssertionError, match="float-range.*floating-point warning"):
+        checks.expect_battery(ns["relu_warns"], cases)
+    assert requests == ["calls"] * 3

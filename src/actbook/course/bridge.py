@@ -268,7 +268,21 @@ def serve(text: str) -> None:
         func = REFS[request["ref"]]
         OBJECTS.clear()
         _SHIPPED_IDS.clear()
-        args, kwargs = decode(request["args"]), decode(request["kwargs"])
+        if request["op"] == "calls":  # many calls in one round trip (the hidden battery)
+            results = [_call(func, c, request) for c in request["calls"]]
+            OUT = dumps({"id": rid, "results": results})
+            return
+        OUT = dumps({"id": rid, **_call(func, request, request)})
+    except Ungradable as e:
+        OUT = dumps({"id": rid, "raised": {"type": "Ungradable", "msg": f"returned {e}"}})
+    except (Exception, SystemExit) as e:
+        OUT = dumps({"id": rid, "raised": _exception(e)})
+
+
+def _call(func, call: dict, request: dict) -> dict:
+    """One call of ``func``: its value and what it left in its arguments, or what it raised."""
+    try:
+        args, kwargs = decode(call["args"]), decode(call["kwargs"])
         with warnings.catch_warnings():
             if request["warnings_are_errors"]:
                 warnings.simplefilter("error")
@@ -282,12 +296,11 @@ def serve(text: str) -> None:
                 shipped[n] = encode(dict(vars(obj)))
             except Ungradable:
                 pass
-        OUT = dumps({"id": rid, "ok": encode(value), "after": after, "after_kw": after_kw,
-                     "shipped": shipped})  # fmt: skip
+        return {"ok": encode(value), "after": after, "after_kw": after_kw, "shipped": shipped}
     except Ungradable as e:
-        OUT = dumps({"id": rid, "raised": {"type": "Ungradable", "msg": f"returned {e}"}})
+        return {"raised": {"type": "Ungradable", "msg": f"returned {e}"}}
     except (Exception, SystemExit) as e:
-        OUT = dumps({"id": rid, "raised": _exception(e)})
+        return {"raised": _exception(e)}
 
 
 def _after(value):
@@ -508,22 +521,21 @@ def _warnings_are_errors() -> bool:
     )
 
 
-def remote(ref: int, name: str, args: tuple, kwargs: dict):
-    """Call the student's function ``ref`` in the student's kernel with data; return data."""
-    SHIPPED.clear()
+def _encode_call(name: str, args: tuple, kwargs: dict) -> dict:
     try:
-        request = {
-            "op": "call",
-            "ref": ref,
+        return {
             "args": {"t": "list", "v": [_encode_argument(a) for a in args]},
             "kwargs": {"t": "dict", "v": [[k, _encode_argument(v)] for k, v in kwargs.items()]},
-            "errstate": np.geterr(),
-            "warnings_are_errors": _warnings_are_errors(),
         }
     except Ungradable as e:
         raise TypeError(f"{name}: an argument cannot be sent to the student's code: {e}") from None
+
+
+def _outcome(reply, name: str, args: tuple, kwargs: dict):
+    """The value of one answered call, its changes written back into the arguments."""
+    if type(reply) is not dict:
+        raise StudentError(f"{name}: the student's kernel gave no answer")
     try:
-        reply = _link.request(request)
         if "raised" in reply:
             raise_from(reply["raised"])
         value = decode(reply.get("ok"))
@@ -543,10 +555,44 @@ def remote(ref: int, name: str, args: tuple, kwargs: dict):
                     setattr(obj, key, attr)
     except Ungradable as e:
         raise StudentError(f"{name}: the answer cannot be graded: {e}") from None
+    return value
+
+
+def _settings() -> dict:
+    return {"errstate": np.geterr(), "warnings_are_errors": _warnings_are_errors()}
+
+
+def remote(ref: int, name: str, args: tuple, kwargs: dict):
+    """Call the student's function ``ref`` in the student's kernel with data; return data."""
+    SHIPPED.clear()
+    try:
+        request = {"op": "call", "ref": ref, **_encode_call(name, args, kwargs), **_settings()}
+        return _outcome(_link.request(request), name, args, kwargs)
     finally:
         CALLBACKS.clear()
         SHIPPED.clear()
-    return value
+
+
+def remote_many(ref: int, name: str, calls: list) -> list:
+    """Many calls ``(args, kwargs)`` of the student's function ``ref`` in one round trip;
+    for each, ``("ok", value)`` or ``("raised", exception)``, as :func:`remote` would give."""
+    SHIPPED.clear()
+    try:
+        request = {"op": "calls", "ref": ref, **_settings()}
+        request["calls"] = [_encode_call(name, a, k) for a, k in calls]
+        replies = _link.request(request).get("results")
+        if type(replies) is not list or len(replies) != len(calls):
+            raise StudentError(f"{name}: the student's kernel gave no answer")
+        out = []
+        for reply, (args, kwargs) in zip(replies, calls, strict=True):
+            try:
+                out.append(("ok", _outcome(reply, name, args, kwargs)))
+            except Exception as e:  # noqa: BLE001  (each call's own outcome)
+                out.append(("raised", e))
+        return out
+    finally:
+        CALLBACKS.clear()
+        SHIPPED.clear()
 
 
 def _write_back(arg, new) -> None:
@@ -578,6 +624,7 @@ def _student_function(node):
     func = ns[name]
     func.__module__ = node["module"]
     func._grading_ref = node["ref"]
+    func._grading_many = lambda calls: remote_many(node["ref"], name, calls)
     source = node.get("source")
     if source:
         lines = source.splitlines(keepends=True)
