@@ -31,13 +31,24 @@ def test_the_literals_in_the_notebooks_are_what_the_generator_computes_now():
     assert not list(battery.stale()), "run: python -m actbook.course.battery"
 
 
-@pytest.mark.parametrize("aid", ["ps01-classic", "ps02-softmax", "ps03-relu-family", "ps04-modern"])
-def test_every_graded_function_of_the_activation_sets_is_in_the_battery(aid):
+@pytest.mark.parametrize(
+    "aid",
+    ["ps01-classic", "ps02-softmax", "ps03-relu-family", "ps04-modern", "ps05-gradients"],
+)
+def test_every_graded_function_of_ps01_to_ps05_is_in_the_battery(aid):
+    assert graded_functions(aid)
     assert graded_functions(aid) <= set(NAMES), graded_functions(aid) - set(NAMES)
 
 
-def test_the_array_function_of_ps05_is_in_the_battery():
-    assert "gradient_shrinkage" in NAMES
+@pytest.mark.parametrize("kind", sorted(battery.KINDS))
+def test_each_kind_says_why_every_class_it_leaves_out_does_not_apply(kind):
+    classes, why = battery.KINDS[kind]
+    assert classes <= set(battery.CLASSES)
+    generic = set(battery.GENERIC) | {"python-scalars", "parameters"}
+    left_out = generic - classes - ({"unchanged"} if kind not in battery.NO_ARRAYS else set())
+    assert left_out, kind
+    assert not [c for c in left_out if c not in why], why
+    assert any(g.kind == kind for g in battery.FUNCTIONS)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -155,3 +166,74 @@ def test_no_case_of_the_reference_warns():
         for g in battery.FUNCTIONS:
             for case in g.cases():
                 battery.expected(g, case)
+
+
+# ---------------------------------------------------------------- results that are not arrays
+
+
+def _ps05(name):
+    return next(g for g in battery.FUNCTIONS if g.name == name)
+
+
+def _ps05_cases(name):
+    g = _ps05(name)
+    out = []
+    for c in g.cases():
+        value = battery.expected(g, c)
+        tol = battery.tolerance(g, c, value)
+        args = tuple(battery._materialise(a) if isinstance(a, battery.Rng | battery.Fn) else a
+                     for a in c.args)  # fmt: skip
+        out.append((c.cls, args, c.kwargs, value, *(tol if isinstance(tol, tuple) else ())))
+    return out
+
+
+@pytest.mark.parametrize("name", [g.name for g in battery.FUNCTIONS if g.kind])
+def test_each_ps05_reference_passes_its_own_battery(name):
+    checks.expect_battery(_ps05(name).reference, _ps05_cases(name))
+
+
+def test_a_dict_result_must_have_the_keys_and_float64_values():
+    grads = _ps05("two_layer_grads").reference
+
+    def no_b2(*a):
+        return {k: v for k, v in grads(*a).items() if k != "b2"}
+
+    with pytest.raises(AssertionError, match="expected a dict with keys"):
+        checks.expect_battery(no_b2, _ps05_cases("two_layer_grads"))
+
+    def b1_wrong(*a):
+        return {**grads(*a), "b1": 2 * grads(*a)["b1"]}
+
+    with pytest.raises(AssertionError, match=r"\['b1'\].*relative error"):
+        checks.expect_battery(b1_wrong, _ps05_cases("two_layer_grads"))
+
+
+def test_a_count_must_be_an_integer():
+    count = _ps05("count_dead_units").reference
+    with pytest.raises(AssertionError, match="expected an integer, got float"):
+        checks.expect_battery(lambda *a: float(count(*a)), _ps05_cases("count_dead_units"))
+
+
+def test_a_tuple_result_and_the_stated_error():
+    init = _ps05("init_layer").reference
+    with pytest.raises(AssertionError, match="expected a tuple of 2"):
+        checks.expect_battery(lambda *a: init(*a)[0], _ps05_cases("init_layer"))
+
+    def lenient(n_in, n_out, scheme, rng):
+        return init(n_in, n_out, "he" if scheme not in ("he", "xavier") else scheme, rng)
+
+    with pytest.raises(AssertionError, match="input classes: invalid.*should raise ValueError"):
+        checks.expect_battery(lenient, _ps05_cases("init_layer"))
+
+
+def test_a_modified_dict_argument_is_reported():
+    loss = _ps05("two_layer_loss").reference
+
+    def scales_in_place(params, X, y):
+        value = loss(params, X, y)
+        if isinstance(params["W2"], np.ndarray) and params["W2"].dtype == float:
+            params["W2"] *= 1.0 + 1e-9
+        return value
+
+    with pytest.raises(AssertionError, match="input classes: unchanged"):
+        checks.expect_battery(scales_in_place, _ps05_cases("two_layer_loss"))

@@ -11,6 +11,22 @@ literals in the notebooks are what this module computes now, so they cannot drif
 
 A new graded function gets the whole battery by one line in :data:`FUNCTIONS`.
 
+Which classes apply: every element-wise function of ps01-ps04 (and ``gradient_shrinkage``,
+element-wise then a product along axis 0) gets the generic ones (:data:`GENERIC`, Python
+scalars too where no axis is involved) and those of its family (softmax, PReLU, RReLU,
+parameters). The other functions of ps05 are not element-wise: their kind in :data:`KINDS`
+says which classes they are checked on and, in one sentence each, why the others do not apply
+(a 2-D batch has no scalar form, a count has no nan, a fan-in is one integer, ...); they add
+three classes of their own (a batch of one, an rng given as a seed or a Generator, an invalid
+argument). Their results are a float (a loss, a ratio, a std), a dict of float64 arrays (the
+gradients), a tuple (W, b) or an int (a count), compared to the reference's with the
+tolerance their kind gives (:func:`_network_tol` & co.).
+
+Grading cost: a student's function seen from the grader's kernel is a stub that calls into
+the sandboxed kernel; ``checks.expect_battery`` sends all the cases of one function in one
+round trip (``bridge.remote_many``), so the battery costs a few requests per notebook, not
+one per case.
+
     python -m actbook.course.battery          # rewrite the battery blocks of the notebooks
     python -m actbook.course.battery --check  # exit 1 if a notebook's block is stale
 
@@ -23,6 +39,7 @@ tolerance grades every input.)
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -50,6 +67,9 @@ CLASSES: dict[str, str] = {
     "rrelu-rng": "rng=None, an integer seed and a np.random.Generator",
     "rrelu-modes": "training and evaluation",
     "rrelu-nan": "nan in the input, in training",
+    "batch-of-one": "a batch of one example (N = 1): no squeezed axis",
+    "init-rng": "rng as an integer seed and as a np.random.Generator, drawn from exactly",
+    "invalid": "an argument outside the contract raises the stated error",
 }
 
 #: The relative tolerance of the battery: a truncated constant (12 digits) or a branch
@@ -69,6 +89,16 @@ class Rng:
 
     def make(self) -> np.random.Generator:
         return np.random.default_rng(self.seed)
+
+
+class Fn:
+    """A function argument, written as its source (a lambda of ``v`` that may use ``np``)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def make(self) -> Callable:
+        return eval(self.source, {"np": np})  # noqa: S307  (our own literal)
 
 
 @dataclass
@@ -326,6 +356,223 @@ def shrinkage_cases() -> list[Case]:
     ]
 
 
+# ---------------------------------------------------------------- ps05: not element-wise
+# The references are composed of the catalog's stable pieces (the course layer may import no
+# other part of actbook); each follows the problem set's text.
+
+
+def _floats(*arrays):
+    return tuple(np.asarray(a, dtype=float) for a in arrays)
+
+
+def _forward(params, X):
+    W1, b1, W2, b2 = _floats(*(params[k] for k in ("W1", "b1", "W2", "b2")))
+    (X,) = _floats(X)
+    Z1 = X @ W1 + b1
+    A1 = cat.tanh(Z1)
+    return X, W2, Z1, A1, A1 @ W2 + b2
+
+
+def _two_layer_loss(params, X, y):
+    *_, Z2 = _forward(params, X)
+    y = np.asarray(y)
+    return float(-np.mean(cat.log_softmax(Z2, axis=1)[np.arange(len(y)), y]))
+
+
+def _two_layer_grads(params, X, y):
+    X, W2, Z1, A1, Z2 = _forward(params, X)
+    delta2 = cat.cross_entropy_grad(Z2, y) / len(Z2)
+    delta1 = (delta2 @ W2.T) * cat.tanh_grad(Z1)
+    return {"W1": X.T @ delta1, "b1": delta1.sum(axis=0), "W2": A1.T @ delta2, "b2": delta2.sum(0)}
+
+
+def _numerical_gradient(f, x, eps=1e-6):
+    x = np.array(x, dtype=float)  # a copy: moved entry by entry, as the text allows
+    out = np.empty(x.shape)
+    for i in np.ndindex(x.shape):
+        x0 = x[i]
+        x[i] = x0 + eps
+        f_up = f(x)
+        x[i] = x0 - eps
+        out[i] = (f_up - f(x)) / (2 * eps)
+        x[i] = x0
+    return out
+
+
+def _relative_error(a, b):
+    """||a - b|| / (||a|| + ||b||), the norms of the arrays scaled by their largest entry so
+    that none overflows (1e200) or underflows (1e-300) where the ratio is representable."""
+    a, b = (v.ravel() for v in _floats(a, b))
+    scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0))
+    if scale == 0:
+        return 0.0
+    a, b = a / scale, b / scale
+    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
+
+
+def _he_std(n_in):
+    return math.sqrt(2 / n_in)
+
+
+def _xavier_std(n_in, n_out):
+    return math.sqrt(2 / (n_in + n_out))
+
+
+def _init_layer(n_in, n_out, scheme, rng):
+    stds = {"he": lambda: _he_std(n_in), "xavier": lambda: _xavier_std(n_in, n_out)}
+    if scheme not in stds:
+        raise ValueError(scheme)
+    return np.random.default_rng(rng).normal(0.0, stds[scheme](), (n_in, n_out)), np.zeros(n_out)
+
+
+def _count_dead_units(X, W, b):
+    X, W, b = _floats(X, W, b)
+    return int(np.count_nonzero(np.all(X @ W + b <= 0, axis=0)))
+
+
+def _network(D: int = 3, H: int = 5, K: int = 4, seed: int = 5) -> dict[str, np.ndarray]:
+    r = np.random.default_rng(seed)
+    shapes = {"W1": (D, H), "b1": (H,), "W2": (H, K), "b2": (K,)}
+    return {k: np.round(r.normal(size=shape), 3) for k, shape in shapes.items()}
+
+
+X_NET = np.round(np.random.default_rng(6).normal(size=(6, 3)), 3)
+Y_NET = np.array([0, 3, 1, 2, 3, 0])
+
+
+def network_cases() -> list[Case]:
+    P, X, y = _network(), X_NET, Y_NET
+    scaled = [("W2", 1e3), ("W2", 1e300), ("W2", 1e-300), ("W1", 40.0), ("b1", 1e300)]
+    return (
+        [
+            Case("lists", (P, X.tolist(), y.tolist())),
+            Case("lists", ({k: v.tolist() for k, v in P.items()}, X, y)),
+            Case(
+                "int-arrays",
+                (P, np.array([[1, 0, -2], [3, 1, 0], [0, 0, 0], [-1, 2, 1]]), [0, 1, 2, 3]),
+            ),
+            Case("int-arrays", ({k: np.rint(3 * v).astype(int) for k, v in P.items()}, X, y)),
+            Case(
+                "float32",
+                ({k: v.astype(np.float32) for k, v in P.items()}, X.astype(np.float32), y),
+            ),
+            Case("empty", (_network(D=0), np.empty((6, 0)), y)),
+            Case("empty", (_network(H=0), X, y)),
+            Case("batch-of-one", (P, X[:1], y[:1])),
+            Case("batch-of-one", (P, X[3:4], y[3:4])),
+        ]
+        + [Case("float-range", ({**P, k: f * P[k]}, X, y)) for k, f in scaled]
+        + [
+            Case("float-range", (P, 1e-300 * X, y)),
+        ]
+    )
+
+
+def numgrad_cases() -> list[Case]:
+    exp, cube = Fn("lambda v: float(np.sum(np.exp(v)))"), Fn("lambda v: float(np.sum(v**3))")
+    quartic = Fn("lambda v: float(np.sum(v**4))")
+    weighted = Fn("lambda v: float(np.sum(np.sin(v) * np.arange(1, v.size + 1).reshape(v.shape)))")
+    return [
+        Case("nd-nan-inf", (exp, np.array(0.7))),
+        Case("nd-nan-inf", (cube, np.array([0.3, -1.2, 2.0]))),
+        Case("nd-nan-inf", (weighted, np.linspace(-1.0, 1.0, 8).reshape(2, 2, 2))),
+        Case("nd-nan-inf", (weighted, np.linspace(-2.0, 2.0, 6).reshape(1, 3, 1, 2))),
+        Case("nd-nan-inf", (cube, np.array([[1.0, np.nan], [0.5, 2.0]]))),
+        Case("empty", (exp, np.empty((0,)))),
+        Case("empty", (exp, np.empty((2, 0)))),
+        Case("parameters", (quartic, np.array([1.0, -0.5, 2.0])), {"eps": 1e-3}),
+        Case("parameters", (quartic, np.array([[0.25, 1.5]])), {"eps": 1e-2}),
+    ]
+
+
+def relative_error_cases() -> list[Case]:
+    return [
+        Case("python-scalars", (3.0, 4.0)),
+        Case("python-scalars", (2, 2)),
+        Case("python-scalars", (0.0, -1.5)),
+        Case("lists", ([1, 2], [2, 2])),
+        Case("lists", ([[1.5, 0.0], [0.0, 2.0]], [[1, 0], [0, 2]])),
+        Case("int-arrays", (np.array([3, 4]), np.array([4, 3]))),
+        Case("float32", (np.array([0.1, 2.5, -3.0], np.float32), np.array([0.1, 2.0, -3.0]))),
+        Case("nd-nan-inf", (np.array(2.0), np.array(-2.0))),
+        Case("nd-nan-inf", (np.arange(24.0).reshape(2, 3, 4), np.ones((2, 3, 4)))),
+        Case("nd-nan-inf", (np.array([[1.0, np.nan]]), np.array([[1.0, 2.0]]))),
+        Case("empty", (np.empty((0,)), np.empty((0,)))),
+        Case("empty", (np.empty((2, 0)), np.empty((2, 0)))),
+        Case("float-range", (np.array([1e200, 2e200]), np.array([2e200, 2e200]))),
+        Case("float-range", (np.array([1e-300, 2e-300]), np.array([2e-300, 2e-300]))),
+        Case("float-range", (np.array([1e308, -1e308]), np.array([-1e308, 1e308]))),
+        Case("float-range", (np.array([1e-300, 1.0]), np.array([0.0, 1.0]))),
+        Case("float-range", (np.array([5e-324]), np.array([0.0]))),
+    ]
+
+
+def fan_cases(two: bool) -> list[Case]:
+    if two:
+        small = [(30, 10), (1, 1), (np.int64(7), 9), (np.int32(50), np.int64(50))]
+        big = [(10**300, 10**300), (1, 10**307), (2**60, 3)]
+    else:
+        small = [(1,), (8,), (np.int64(30),), (np.int32(3),)]
+        big = [(10**300,), (2**60,), (10**308,)]
+    return [Case("python-scalars", a) for a in small] + [Case("float-range", a) for a in big]
+
+
+def init_cases() -> list[Case]:
+    return [
+        Case("init-rng", (3, 2, "he", 0)),
+        Case("init-rng", (3, 2, "he", Rng(0))),
+        Case("init-rng", (4, 3, "xavier", 1)),
+        Case("init-rng", (4, 3, "xavier", Rng(1))),
+        Case("empty", (3, 0, "he", Rng(2))),
+        Case("empty", (0, 3, "xavier", Rng(2))),
+        Case("invalid", (3, 2, "lecun", Rng(0)), bounds=("raises", "ValueError")),
+        Case("invalid", (3, 2, "", 0), bounds=("raises", "ValueError")),
+    ]
+
+
+def dead_cases() -> list[Case]:
+    r = np.random.default_rng(8)
+    X = np.round(r.normal(size=(10, 4)), 2)
+    W = np.round(r.normal(size=(4, 6)), 2)
+    W[:, 0] = 0.0  # z = b exactly: dead at b = 0 (z <= 0), alive at b = 1e-300
+    b = np.array([0.0, -1.0, -2.0, 0.5, -4.0, -0.3])
+    Xi = np.rint(3 * X).astype(int)
+    Wi = np.rint(2 * W).astype(int)
+    edge = np.array([-np.inf, np.inf, -1e308, 1e308, 1e-300, -1e-300])
+    return [
+        Case("lists", (X.tolist(), W.tolist(), b.tolist())),
+        Case("int-arrays", (Xi, Wi, np.array([0, -1, -2, 0, -4, 1]))),
+        Case("float32", (X.astype(np.float32), W.astype(np.float32), b.astype(np.float32))),
+        Case("empty", (X, np.empty((4, 0)), np.empty((0,)))),
+        Case("empty", (np.empty((5, 0)), np.empty((0, 3)), np.array([-1.0, 0.0, 1.0]))),
+        Case("batch-of-one", (X[:1], W, b)),
+        Case("batch-of-one", (X[5:6], W, b)),
+        Case("float-range", (X, np.zeros((4, 6)), edge)),
+        Case("float-range", (1e-300 * X, W, np.zeros(6))),
+        Case("float-range", (1e300 * X, W, b)),
+        Case("float-range", (X, W, b + np.array([1e-300, 0, 0, 0, 0, 0]))),
+    ]
+
+
+def _network_tol(value) -> tuple[float, float]:
+    """Matrix products summed in another order, and tanh' as 1 - A1^2 (the text's form):
+    rounding relative to the largest entry of the result."""
+    values = value.values() if isinstance(value, dict) else [value]
+    scale = max((float(np.max(np.abs(v), initial=0.0)) for v in values), default=0.0)
+    return 1e-11, 1e-13 * scale
+
+
+def _numgrad_tol(value) -> tuple[float, float]:
+    """A difference quotient divided in another order: a few roundings of f over eps."""
+    with np.errstate(invalid="ignore"):
+        scale = float(np.nanmax(np.abs(value), initial=0.0))
+    return 1e-9, 1e-12 * scale
+
+
+def _exact(value) -> tuple[float, float]:
+    return RTOL, 0.0
+
+
 @dataclass
 class Graded:
     """A graded function: its notebook, its test cell, its reference and its cases."""
@@ -335,6 +582,10 @@ class Graded:
     cell: str
     reference: Callable
     cases: Callable[[], list[Case]]
+    #: The kind of a function that is not element-wise (a key of :data:`KINDS`).
+    kind: str | None = None
+    #: value -> (rtol, atol) of a case, where the condition number does not apply.
+    tol: Callable | None = None
 
 
 def _ew(name: str, aid: str, cell: str, params: dict | None = None, ref=None) -> Graded:
@@ -400,7 +651,116 @@ FUNCTIONS: list[Graded] = [
         _gradient_shrinkage,
         shrinkage_cases,
     ),
+    Graded(
+        "two_layer_loss",
+        "ps05-gradients",
+        "test-loss",
+        _two_layer_loss,
+        network_cases,
+        "network",
+        _network_tol,
+    ),
+    Graded(
+        "two_layer_grads",
+        "ps05-gradients",
+        "test-backward",
+        _two_layer_grads,
+        network_cases,
+        "network",
+        _network_tol,
+    ),
+    Graded(
+        "numerical_gradient",
+        "ps05-gradients",
+        "test-numerical-gradient",
+        _numerical_gradient,
+        numgrad_cases,
+        "difference",
+        _numgrad_tol,
+    ),
+    Graded(
+        "relative_error",
+        "ps05-gradients",
+        "test-numerical-gradient",
+        _relative_error,
+        relative_error_cases,
+        "norm-ratio",
+        _exact,
+    ),
+    Graded(
+        "he_std", "ps05-gradients", "test-init", _he_std, lambda: fan_cases(False), "fan", _exact
+    ),
+    Graded(
+        "xavier_std",
+        "ps05-gradients",
+        "test-init",
+        _xavier_std,
+        lambda: fan_cases(True),
+        "fan",
+        _exact,
+    ),
+    Graded("init_layer", "ps05-gradients", "test-init", _init_layer, init_cases, "init", _exact),
+    Graded(
+        "count_dead_units",
+        "ps05-gradients",
+        "test-dead-units",
+        _count_dead_units,
+        dead_cases,
+        "count",
+        _exact,
+    ),
 ]
+
+#: The functions of ps05 that are not element-wise, by kind: the classes each kind is checked
+#: on, and why the other classes of :data:`CLASSES` do not apply to it.
+KINDS: dict[str, tuple[frozenset[str], str]] = {
+    "network": (
+        frozenset({"lists", "int-arrays", "float32", "empty", "float-range", "batch-of-one"}),
+        "two_layer_loss, two_layer_grads(params, X, y): X is 2-D, so no python-scalars; "
+        "nd-nan-inf does not apply: a nan or inf in a batch makes the mean loss nan (inf * 0 "
+        "in X^T delta), nan in, nan out, nothing more; no parameters with a default; empty is "
+        "no feature or no hidden unit, since the mean over an empty batch is 0/0; the "
+        "float-range is in the logits (up to 1e300, down to 1e-300), the inputs and saturated "
+        "tanh units.",
+    ),
+    "difference": (
+        frozenset({"nd-nan-inf", "empty", "parameters"}),
+        "numerical_gradient(f, x, eps): x is moved in place entry by entry, so the text makes "
+        "it a float64 array (of any shape, 0-d included): no python-scalars, lists, int-arrays "
+        "or float32; its value is a difference quotient of the test's f, so the float-range "
+        "is f's, not the function's.",
+    ),
+    "norm-ratio": (
+        frozenset(
+            {"python-scalars", "lists", "int-arrays", "float32", "nd-nan-inf", "empty"}
+            | {"float-range"}
+        ),
+        "relative_error(a, b): no parameters; nd-nan-inf holds nan but no inf (inf / inf has "
+        "no value); the float-range: entries near 1e308 and 1e-300, whose squares a naive "
+        "norm overflows or flushes to 0.",
+    ),
+    "fan": (
+        frozenset({"python-scalars", "float-range"}),
+        "he_std, xavier_std: a fan is one integer (Python or NumPy, up to 10**308), so no "
+        "lists, int-arrays, float32, nd-nan-inf or empty, nothing left unchanged, no "
+        "parameters with a default.",
+    ),
+    "init": (
+        frozenset({"init-rng", "empty", "invalid"}),
+        "init_layer(n_in, n_out, scheme, rng): integer sizes and a W that is exactly the "
+        "generator's draw, so no python-scalars, lists, int-arrays, float32, nd-nan-inf or "
+        "float-range, nothing left unchanged, no parameters with a default; empty is a layer "
+        "of 0 inputs or 0 outputs.",
+    ),
+    "count": (
+        frozenset({"lists", "int-arrays", "float32", "empty", "float-range", "batch-of-one"}),
+        "count_dead_units(X, W, b) returns an integer: no nd-nan-inf, since a nan "
+        "pre-activation is neither <= 0 nor > 0; X is 2-D, so no python-scalars; no "
+        "parameters; empty is no unit or no feature (an empty batch makes every unit "
+        "vacuously dead); the float-range: biases of +-inf and +-1e308, pre-activations of "
+        "+-1e-300 and exact ties at 0.",
+    ),
+}
 
 #: The classes every function of a kind must be checked on (tests/course/test_battery.py).
 GENERIC = ("lists", "int-arrays", "float32", "nd-nan-inf", "empty", "float-range", "unchanged")
@@ -408,6 +768,8 @@ GENERIC = ("lists", "int-arrays", "float32", "nd-nan-inf", "empty", "float-range
 
 def required_classes(g: Graded) -> set[str]:
     """The input classes ``g`` must be checked on: the generic ones and those of its family."""
+    if g.kind is not None:
+        return set(KINDS[g.kind][0]) | (set() if g.kind in NO_ARRAYS else {"unchanged"})
     need = set(GENERIC)
     if g.name in ("softmax", "log_softmax"):
         need |= {"softmax-axes", "softmax-extremes"}
@@ -424,30 +786,54 @@ def required_classes(g: Graded) -> set[str]:
     return need
 
 
+#: Kinds whose arguments hold no array, so there is nothing to leave unchanged.
+NO_ARRAYS = ("fan", "init")
+
+
 def covered_classes(g: Graded) -> set[str]:
     """The classes ``g``'s cases cover ("unchanged" is checked on every array case)."""
-    return {c.cls for c in g.cases()} | {"unchanged"}
+    return {c.cls for c in g.cases()} | (set() if g.kind in NO_ARRAYS else {"unchanged"})
 
 
 # ---------------------------------------------------------------- expected values
 
 
 def _materialise(x):
-    if isinstance(x, Rng):
+    if isinstance(x, Rng | Fn):
         return x.make()
+    if isinstance(x, dict):
+        return {k: _materialise(v) for k, v in x.items()}
     if isinstance(x, np.ndarray) and x.dtype == np.float32:
         return x.astype(np.float64)  # the float64 rule: computed from the exact value
     return x
 
 
 def expected(g: Graded, case: Case):
-    """The reference result of one case, as a float64 array (or the bounds of a random one)."""
+    """The reference result of one case, as a float64 array (or the bounds of a random one,
+    or ``("raises", name)``); a dict of them, a list for a tuple, an ``int`` for an integer."""
     if case.bounds is not None:
+        if case.bounds[0] == "raises":  # the reference must agree
+            try:
+                g.reference(*(_materialise(a) for a in case.args), **case.kwargs)
+            except Exception as e:  # noqa: BLE001
+                assert type(e).__name__ == case.bounds[1], e
+            else:
+                raise AssertionError(f"{g.name}{case.args} does not raise")
         return case.bounds
     args = tuple(_materialise(a) for a in case.args)
     kwargs = {k: _materialise(v) for k, v in case.kwargs.items()}
     with np.errstate(all="raise", under="ignore"):
         out = g.reference(*args, **kwargs)
+    return _result(out)
+
+
+def _result(out):
+    if isinstance(out, dict):
+        return {k: _result(v) for k, v in out.items()}
+    if isinstance(out, tuple):
+        return [_result(v) for v in out]
+    if isinstance(out, int) and not isinstance(out, bool):
+        return out
     return np.asarray(out, dtype=np.float64)
 
 
@@ -467,6 +853,8 @@ def literal(x) -> str:
     """Python source that rebuilds ``x`` exactly (inside a block that binds nan and inf)."""
     if isinstance(x, Rng):
         return f"np.random.default_rng({x.seed})"
+    if isinstance(x, Fn):
+        return x.source
     if x is None or isinstance(x, bool | str):
         return repr(x)
     if isinstance(x, int):
@@ -529,6 +917,8 @@ def tolerance(g: Graded, case: Case, value) -> float | np.ndarray:
     number when that exceeds 1, rounded up to one digit (so that the literal stays short)."""
     if isinstance(value, tuple):
         return RTOL
+    if g.tol is not None:
+        return g.tol(value)
     kappa = condition(g, case, value)
     if kappa is None:
         return RTOL
@@ -547,6 +937,8 @@ def _tol_literal(tol) -> str:
 
 
 def _expected_literal(value) -> str:
+    if isinstance(value, tuple) and value[0] == "raises":
+        return repr(value)
     if isinstance(value, tuple):  # ("between", lo, hi)
         return f"({value[0]!r}, {literal(value[1])}, {literal(value[2])})"
     return literal(value)
@@ -564,7 +956,10 @@ def block(g: Graded) -> str:
     for case in g.cases():
         value = expected(g, case)
         tol = tolerance(g, case, value)
-        extra = "" if np.ndim(tol) == 0 else f", {_tol_literal(tol)}"
+        if isinstance(tol, tuple):  # (rtol, atol)
+            extra = f", {tol[0]!r}, {tol[1]!r}"
+        else:
+            extra = "" if np.ndim(tol) == 0 else f", {_tol_literal(tol)}"
         lines.append(
             f"    ({case.cls!r}, {literal(case.args)}, {literal(case.kwargs)}, "
             f"{_expected_literal(value)}{extra}),"

@@ -196,14 +196,6 @@ def init_layer(n_in, n_out, scheme, rng):
     return rng.normal(0.0, std, size=(n_out, n_in)), np.zeros(n_out)
 """,
     ),
-    "init_unknown_scheme_silent": (
-        "any scheme other than 'he' silently treated as Xavier",
-        """
-def init_layer(n_in, n_out, scheme, rng):
-    std = he_std(n_in) if scheme == "he" else xavier_std(n_in, n_out)
-    return rng.normal(0.0, std, size=(n_in, n_out)), np.zeros(n_out)
-""",
-    ),
     "dead_units_strict": (
         "z < 0 instead of z <= 0: a unit stuck at exactly 0 counted alive",
         """
@@ -270,6 +262,47 @@ def gradient_shrinkage(z):
 # (src/actbook/course/battery.py); tests/course/test_mutations.py checks both.
 
 BATTERY_MUTANTS = {
+    "init_unknown_scheme_silent": (
+        "any scheme other than 'he' silently treated as Xavier",
+        "invalid",
+        """
+def init_layer(n_in, n_out, scheme, rng):
+    std = he_std(n_in) if scheme == "he" else xavier_std(n_in, n_out)
+    rng = np.random.default_rng(rng)
+    return rng.normal(0.0, std, size=(n_in, n_out)), np.zeros(n_out)
+""",
+    ),
+    "init_seed_not_a_generator": (
+        "rng used as given: an integer seed has no .normal",
+        "init-rng",
+        """
+def init_layer(n_in, n_out, scheme, rng):
+    if scheme not in ("he", "xavier"):
+        raise ValueError(scheme)
+    std = he_std(n_in) if scheme == "he" else xavier_std(n_in, n_out)
+    return rng.normal(0.0, std, size=(n_in, n_out)), np.zeros(n_out)
+""",
+    ),
+    "dead_units_squeezed": (
+        "z squeezed to drop a stray axis: a batch of one becomes 1-D and all() runs over units",
+        "batch-of-one",
+        """
+def count_dead_units(X, W, b):
+    X, W, b = (np.asarray(v, dtype=float) for v in (X, W, b))
+    return int(np.sum(np.all(np.squeeze(X @ W + b) <= 0, axis=0)))
+""",
+    ),
+    "relative_error_naive_norms": (
+        "norms as sqrt of a sum of squares: 1e200 overflows, 1e-300 flushes to 0",
+        "float-range",
+        """
+def relative_error(a, b):
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    scale = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if scale == 0 else float(np.linalg.norm(a - b) / scale)
+""",
+    ),
     "shrinkage_keeps_float32": (
         "np.asarray(z) without dtype=float: float32 stays float32",
         "float32",
