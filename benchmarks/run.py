@@ -17,6 +17,7 @@ SUITES = [
     "book",
     "grading",
     "grading_parallel",
+    "battery_cost",
     "site",
 ]
 
