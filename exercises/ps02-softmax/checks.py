@@ -128,7 +128,7 @@ def _show(a) -> str:
     """A short description of an argument for a message: small values in full, else a shape."""
     try:
         arr = _asarray(a) if isinstance(a, (list, tuple, np.ndarray)) else None
-    except ValueError:  # a ragged sequence, e.g. a tuple (W, b)
+    except (ValueError, TypeError):  # a ragged sequence, e.g. a tuple (W, b)
         return f"<{type(a).__name__} of {len(a)}>"
     if arr is not None and arr.size > 6:
         return f"<array of shape {arr.shape}>"
