@@ -45,9 +45,11 @@ lint: $(VENV)
 	$(BIN)/ruff check src tests benchmarks nbgrader_config.py
 	$(BIN)/ruff format --check src tests benchmarks nbgrader_config.py
 
+# ruff on the code; the Markdown pages in the form JupyterLab saves them (actbook.course.text_notebooks)
 format: $(VENV)
 	$(BIN)/ruff format src tests benchmarks nbgrader_config.py
 	$(BIN)/ruff check --fix src tests benchmarks nbgrader_config.py
+	$(PY) -m actbook.course.text_notebooks
 
 exercises: $(VENV)
 	$(PY) -m actbook.course.release

@@ -20,6 +20,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from actbook.course import text_notebooks
 from actbook.paths import CHAPTERS, EXERCISES, ROOT
 
 WORK = ROOT / "work"
@@ -240,9 +241,9 @@ def render_markdown(text: str, doc: str, book: Book) -> str:
 
 def render_chapter(path: Path, book: Book) -> str:
     """The student's copy of a chapter: the same text notebook (same code cells, same
-    links), its Markdown cells rendered by :func:`render_markdown`, written as jupytext
-    writes it with the course's ``jupytext.toml``, so that saving it unchanged in JupyterLab
-    leaves it byte for byte."""
+    links), its Markdown cells rendered by :func:`render_markdown`, written as JupyterLab's
+    jupytext writes it (:func:`actbook.course.text_notebooks.write`), so that saving it
+    unchanged leaves it byte for byte."""
     import jupytext
     import nbformat
 
@@ -264,21 +265,7 @@ def render_chapter(path: Path, book: Book) -> str:
             "`make lab` then shows them here.*"
         )
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(note))
-    return write_text_notebook(nb)
-
-
-def jupytext_config():
-    """The course's jupytext settings (``jupytext.toml``): the one place its format is pinned."""
-    from jupytext.config import load_jupytext_configuration_file
-
-    return load_jupytext_configuration_file(str(ROOT / "jupytext.toml"))
-
-
-def write_text_notebook(nb) -> str:
-    """A notebook as a MyST text notebook, as JupyterLab's jupytext saves it."""
-    import jupytext
-
-    return jupytext.writes(nb, fmt="md:myst", config=jupytext_config())
+    return text_notebooks.write(nb)
 
 
 # --- the work folder ----------------------------------------------------------------------
