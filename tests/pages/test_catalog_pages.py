@@ -11,6 +11,7 @@ import ast
 import re
 from pathlib import Path
 
+import jupytext
 import mpmath
 import numpy as np
 import pytest
@@ -136,8 +137,11 @@ def prose(md: str) -> str:
     return re.sub(r"`[^`\n]+`", "", md)
 
 
-def code_cells(md: str) -> list[str]:
-    return re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", md, flags=re.S)
+def code_cells(md: str, with_options: bool = False) -> list:
+    """The page's code cells as jupytext reads them: their sources (options apart), or the
+    cells themselves (``cell.metadata`` holds the options, in either MyST form)."""
+    cells = [c for c in jupytext.reads(md, fmt="md:myst").cells if c.cell_type == "code"]
+    return cells if with_options else [c.source for c in cells]
 
 
 PAGES = [*EXERCISE, "catalog"]
@@ -163,7 +167,7 @@ def test_every_glued_name_is_glued_by_the_page(page):
     used = set(re.findall(r"\{glue:[a-z]+\}`([A-Za-z0-9_]+)", md))
     code = "\n".join(code_cells(md))
     for cell in code_cells(md):
-        ast.parse("\n".join(ln for ln in cell.splitlines() if not ln.startswith(":")))
+        ast.parse(cell)
     glued = set(re.findall(r'glue\("([A-Za-z0-9_]+)"', code))
     # f-string names, e.g. glue(f"acc_{act}_{-bias:g}", ...) -> a pattern acc_.*_.*
     patterns = [
@@ -177,10 +181,12 @@ def test_every_glued_name_is_glued_by_the_page(page):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_figure_cell_has_caption_name_and_alt(page):
     md = (CHAPTERS / f"{page}.md").read_text()
-    for cell in code_cells(md):
-        if "plot_activation(" in cell or "plot_softmax(" in cell or "gallery(" in cell:
-            for key in (":    caption:", ":    name:", ":    alt:"):
-                assert key in cell, f"{page}: a figure cell lacks {key.strip(': ')}"
+    for cell in code_cells(md, with_options=True):
+        if re.search(r"plot_activation\(|plot_softmax\(|gallery\(", cell.source):
+            opts = cell.metadata.get("mystnb", {})
+            found = {**opts.get("figure", {}), **opts.get("image", {})}
+            for key in ("caption", "name", "alt"):
+                assert found.get(key), f"{page}: a figure cell lacks {key}"
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -18,6 +18,7 @@ import json
 import re
 from pathlib import Path
 
+import jupytext
 import pytest
 
 from actbook.catalog.comparison import finite_difference_error
@@ -33,11 +34,16 @@ AUDIT_ID = re.compile(r"\bC\d{1,3}\b|(?i:\bclaims?\s+C\d|\baudit\b|claims\.md)")
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 REF = re.compile(r"\{(ref|numref)\}`(?:[^`<]*<)?([^`>]+)>?`")
 LABEL = re.compile(r"^\(([\w-]+)\)=\s*$", re.M)
-FIGURE_NAME = re.compile(r"^:\s+name:\s*([\w-]+)\s*$", re.M)
 
 
 def code_cells(text: str) -> list[str]:
     return re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", text, re.S)
+
+
+def figure_names(text: str) -> set[str]:
+    """The names of a page's figures (its code cells' ``mystnb.figure.name`` option)."""
+    cells = jupytext.reads(text, fmt="md:myst").cells
+    return {n for c in cells if (n := c.metadata.get("mystnb", {}).get("figure", {}).get("name"))}
 
 
 def prose(text: str) -> str:
@@ -102,7 +108,7 @@ def all_labels() -> set[str]:
     labels: set[str] = set()
     for page in PAGES:
         text = page.read_text()
-        labels |= set(LABEL.findall(text)) | set(FIGURE_NAME.findall(text))
+        labels |= set(LABEL.findall(text)) | figure_names(text)
     return labels
 
 
