@@ -21,6 +21,8 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
 
+from actbook.figures.plotting import png_meta, tag_png
+
 DPI = 96  # a redraw stays well under 50 ms and a frame around 30 kB
 
 
@@ -48,16 +50,39 @@ class Slider:
     continuous: bool = True
 
     def frames(self, n: int) -> list[float]:
-        """``n`` evenly spaced values from min to max, with the default value among them."""
-        vals = set(np.round(np.linspace(self.min, self.max, n), 10).tolist()) | {self.value}
+        """About ``n`` evenly spaced values from min to max, each on the slider's step grid
+        (what the live slider can reach), with the default value among them.
+
+        >>> Slider("T", "T", 0.05, 3.0, 0.05, 1.0).frames(9)[:4]
+        [0.05, 0.4, 0.8, 1.0]
+        """
+        raw = np.linspace(self.min, self.max, n)
+        on_grid = self.min + np.round((raw - self.min) / self.step) * self.step
+        vals = set(np.round(np.clip(on_grid, self.min, self.max), 10).tolist()) | {self.value}
         return sorted(vals)
 
     def decode(self, v: float) -> Any:
         """The value ``update`` receives for the control's value ``v``."""
         return v
 
+    def decimals(self) -> int:
+        """Decimals that write every value of the step grid: 1 for 0.1, 2 for 0.25, 3 for 1/24.
+
+        >>> [Slider("x", "x", 0, 1, s, 0).decimals() for s in (1, 0.1, 0.25, 1 / 24)]
+        [0, 1, 2, 3]
+        """
+        for d in range(5):
+            scaled = self.step * 10**d
+            if (
+                abs(scaled - round(scaled)) < 1e-9
+                and abs(self.min * 10**d - round(self.min * 10**d)) < 1e-9
+            ):
+                return d
+        return max(0, int(np.ceil(-np.log10(self.step)))) + 1
+
     def text(self, v: float) -> str:
-        return f"{self.label} = {v:g}"
+        """The label of the value ``v``, rounded to the step: "T = 0.75", "lower = 0.125"."""
+        return f"{self.label} = {v:.{self.decimals()}f}"
 
     def control(self) -> W.Widget:
         common = dict(description=self.label, continuous_update=self.continuous,
@@ -124,7 +149,7 @@ def render_png(fig: Figure, dpi: int = DPI) -> bytes:
     """The figure as PNG bytes."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
+    return tag_png(buf.getvalue(), png_meta(fig, dpi))
 
 
 class InteractiveFigure:
@@ -226,14 +251,28 @@ class InteractiveFigure:
             "f.querySelectorAll('img').forEach((m,i)=>m.hidden=(i!=this.value));"
             "f.querySelector('output').textContent=JSON.parse(this.dataset.labels)[this.value];"
         )
+        common = (
+            f' aria-label="{html.escape(main.label)}"'
+            f" data-labels='{html.escape(json.dumps(labels))}' oninput=\"{handler}\""
+        )
+        if isinstance(main, Choice):  # a categorical choice: a dropdown, not a range
+            options = "".join(
+                f'<option value="{i}"{" selected" if i == start else ""}>'
+                f"{html.escape(main.labels[int(round(v))])}</option>"
+                for i, v in enumerate(values)
+            )
+            control = f"<select{common}>{options}</select>"
+        else:
+            control = (
+                f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{start}"'
+                f"{common}>"
+            )
         return (
             '<figure class="actbook-interactive">'
             + "".join(imgs)
             + "<figcaption><label>"
             + f'<span class="actbook-param">{html.escape(main.label)}</span> '
-            + f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{start}"'
-            + f' aria-label="{html.escape(main.label)}"'
-            + f" data-labels='{html.escape(json.dumps(labels))}' oninput=\"{handler}\">"
+            + control
             + f" <output>{html.escape(labels[start])}</output></label>"
             + "</figcaption></figure>"
         )
