@@ -341,7 +341,12 @@ _TABLES = """() => [...document.querySelectorAll('article table')].flatMap((t, i
 
 _OUTPUT_TEXT = """tag => [...document.querySelectorAll('article .cell_output')]
   .filter(e => e.checkVisibility())
-  .map(e => ({text: e.innerText, precise: !!e.closest('.tag_' + tag)}))"""
+  .map(e => {  // code spans hold code on purpose (a config value `True`): not judged
+    const c = e.cloneNode(true);
+    c.querySelectorAll('code').forEach(k => k.remove());
+    e.after(c); const text = c.innerText; c.remove();
+    return {text, precise: !!e.closest('.tag_' + tag)};
+  })"""
 
 _CODE_LINES = """() => [...document.querySelectorAll('article .cell_input pre')]
   .filter(e => e.checkVisibility())
