@@ -19,32 +19,24 @@ __all__ = [
     "cost_table",
     "layer_table",
     "forms_table",
-    "site_table",
 ]
 
 
-def site_table(site: dict) -> str:
-    """Markdown: weight and load time of the largest pages."""
-    header = ["page", "page HTML", "transferred", "requests", "load", "math typeset"]
-    rows = [
-        [
-            page,
-            f"{v['html_kB']:.0f} kB",
-            f"{v['transferred_kB'] / 1024:.1f} MB",
-            v["requests"],
-            f"{v['load_ms']:.0f} ms",
-            f"{v['math_ready_ms']:.0f} ms",
-        ]  # fmt: skip
-        for page, v in site["pages"].items()
-    ]
-    return markdown_table(header, rows)
+def title(name: str) -> str:
+    """A function's name for a reader: "Sigmoid", and "Sigmoid′" for ``sigmoid_grad``.
+
+    >>> title("sigmoid"), title("tanh_grad"), title("softmax")
+    ('Sigmoid', 'Tanh′', 'Softmax')
+    """
+    base = name.removesuffix("_grad")
+    return TITLES.get(base, base.capitalize()) + ("′" if name.endswith("_grad") else "")
 
 
 def cost_table(results: dict, names: list[str], size: str = "1e+07") -> str:
     """Markdown: f and f' cost as a ratio to ReLU, float32 and float64."""
     header = ["activation", "f, float32", "f, float64", "f′, float32", "f′, float64"]
     rows = [
-        [TITLES.get(n, n)]
+        [title(n)]
         + [
             f"{cost_ratio(results, key, dt, size):.1f}×"
             for key in (n, f"{n}_grad")
@@ -63,7 +55,7 @@ def layer_table(results: dict) -> str:
               "share, float64", "layer ÷ ReLU, float64"]  # fmt: skip
     rows = [
         [
-            TITLES.get(n, n),
+            title(n),
             f"{a['share_of_layer'][n]:.1%}",
             f"{a['layer_ratio_to_relu'][n]:.2f}",
             f"{b['share_of_layer'][n]:.1%}",
@@ -83,7 +75,7 @@ def forms_table(results: dict) -> str:
     header = ["function", "form", "time ÷ fastest", "max relative error", "warns at ±1e308/±inf"]
     rows = [
         [
-            TITLES.get(name, name),
+            title(name),
             "**actbook**" if form == "actbook" else f"`{form}`",
             f"{v['time_ratio_to_fastest']:.2f}",
             v["max_rel_error"],
