@@ -68,6 +68,15 @@ def test_static_control_has_distinct_frames_one_visible_and_labelled():
     assert "http" not in html.replace("data:image/png", "")
 
 
+def test_a_caption_is_shown_above_the_control_on_the_site_and_under_the_live_image():
+    fx = activation_explorer("tanh", caption="Tanh & its derivative.")
+    html = fx.static_html()
+    caption = html.index('<p class="actbook-caption">Tanh &amp; its derivative.</p>')
+    assert html.index("<figcaption>") < caption < html.index("<input")
+    assert "Tanh &amp; its derivative." in fx.widget().children[-1].value
+    assert "actbook-caption" not in activation_explorer("tanh").static_html()
+
+
 def test_mimebundle_carries_widget_and_html():
     bundle = activation_explorer("tanh")._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle

@@ -161,6 +161,8 @@ class InteractiveFigure:
     sliders : the controls; the first is the *main* parameter of the static control
     alt : alt text describing the figure, completed with the caption of each frame
     n_frames : how many values of the main parameter the static control offers
+    caption : the figure's caption, above its control: a page's one figure of an activation is
+        both its static picture (the default frame) and its interactive one
     """
 
     def __init__(
@@ -170,6 +172,7 @@ class InteractiveFigure:
         alt: str,
         n_frames: int = 9,
         extra: Sequence[W.Widget] = (),
+        caption: str = "",
     ) -> None:
         if not sliders:
             raise ValueError("an interactive figure needs at least one slider")
@@ -178,6 +181,7 @@ class InteractiveFigure:
         self.alt = alt
         self.n_frames = n_frames
         self.extra = list(extra)
+        self.caption = caption
         self._widget: W.Widget | None = None
         self._controls: dict[str, W.FloatSlider] = {}
         self._image: W.Image | None = None
@@ -210,7 +214,8 @@ class InteractiveFigure:
                 c = s.control()
                 c.observe(lambda ch, name=s.name: self.set(**{name: ch["new"]}), names="value")
                 self._controls[s.name] = c
-            self._widget = W.VBox([*self._controls.values(), *self.extra, self._image])
+            below = [W.HTML(f"<p>{html.escape(self.caption)}</p>")] if self.caption else []
+            self._widget = W.VBox([*self._controls.values(), *self.extra, self._image, *below])
         return self._widget
 
     @property
@@ -270,7 +275,13 @@ class InteractiveFigure:
         return (
             '<figure class="actbook-interactive">'
             + "".join(imgs)
-            + "<figcaption><label>"
+            + "<figcaption>"
+            + (
+                f'<p class="actbook-caption">{html.escape(self.caption)}</p>'
+                if self.caption
+                else ""
+            )
+            + "<label>"
             + f'<span class="actbook-param">{html.escape(main.label)}</span> '
             + control
             + f" <output>{html.escape(labels[start])}</output></label>"
@@ -292,6 +303,7 @@ def activation_explorer(
     overlay: Sequence[str] = (),
     alt: str | None = None,
     zlim: tuple[float, float] = (-6.0, 6.0),
+    caption: str = "",
     **fixed: float,
 ) -> InteractiveFigure:
     """The standard interactive figure of a catalog page: f and f' with a slider per parameter,
@@ -308,4 +320,4 @@ def activation_explorer(
     plot = ActivationPlot(name, params, overlay, zlim=zlim, probe=probe.value)
     plot.fit_limits({s.name: s.frames(9) for s in sliders})
     text = alt or f"{TITLES[name]} (left) and its derivative (right)"
-    return InteractiveFigure(plot, [*sliders, probe], text)
+    return InteractiveFigure(plot, [*sliders, probe], text, caption=caption)
