@@ -217,6 +217,13 @@ CODE_BUDGET: dict[str, int] = {
 }
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_no_cell_is_hidden_whole(audit, page):
+    """A "Show code cell content" toggle hides a cell's code AND its output: the reader sees a
+    bare toggle. Plumbing hides its input only (its output is the point) or is removed."""
+    assert not audit(page).hidden_cells, f"{page}: {audit(page).hidden_cells} cells hidden whole"
+
+
 def test_visible_code_stays_within_its_budget(audit, site):
     counts = {page: audit(page).code_lines for page in PAGES}
     report = site.parent / "reading-report.json"
@@ -388,6 +395,7 @@ clipped</span></div>
 </tbody></table>
 <div class="cell_input"><pre>a = 1
 b = 2</pre></div>
+<details><summary>Show code cell content</summary><pre>x = 1</pre></details>
 <div class="cell_output"><pre>range: (-1.7581, oo)
 equals max(0, z): True</pre></div>
 <img src="data:image/png;base64,{png}" alt="tiny" style="width:30px">
@@ -423,6 +431,7 @@ def test_the_audit_catches_each_defect(chromium, tmp_path):
     assert len(r.ragged_tables) == 1 and "has a row of 3" in r.ragged_tables[0]
     assert len(r.reprs) == 2, r.reprs
     assert r.code_lines == 2
+    assert r.hidden_cells == 1
     from actbook.figures.plotting import PNG_MIN_TEXT_PX
 
     tiny = [f for f in r.figures if f.shown_width < 40]

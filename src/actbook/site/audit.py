@@ -352,6 +352,10 @@ _CODE_LINES = """() => [...document.querySelectorAll('article .cell_input pre')]
   .filter(e => e.checkVisibility())
   .reduce((n, e) => n + e.textContent.replace(/\\n+$/, '').split('\\n').length, 0)"""
 
+# A cell hidden whole (tag hide-cell): a bare "Show code cell content" toggle, nothing else.
+_HIDDEN_CELLS = """() => [...document.querySelectorAll('article details summary')]
+  .filter(e => /show code cell content/i.test(e.textContent)).length"""
+
 _FIGURES = """() => [...document.querySelectorAll('article img')]
   .filter(m => m.checkVisibility() && m.naturalWidth > 0)
   .map(m => ({src: m.currentSrc || m.src, natural: m.naturalWidth,
@@ -405,6 +409,7 @@ def _check_reading(page, report: PageReport) -> None:
         for r in reader_reprs(out["text"], out["precise"])
     ]
     report.code_lines = int(page.evaluate(_CODE_LINES))
+    report.hidden_cells = int(page.evaluate(_HIDDEN_CELLS))
 
 
 # ----------------------------------------------------------------------------- one page
@@ -435,6 +440,7 @@ class PageReport:
     ragged_tables: list[str] = field(default_factory=list)
     reprs: list[str] = field(default_factory=list)  # see reader_reprs
     code_lines: int = 0  # lines of code a reader sees (hidden and folded cells excluded)
+    hidden_cells: int = 0  # "Show code cell content" toggles: cells hidden whole
     figures: list[FigureShown] = field(default_factory=list)  # at FIGURE_WIDTH
 
 
@@ -701,3 +707,21 @@ def page_weight(browser_, url: str) -> dict[str, Any]:
         "math_ready_ms": float(timing["ready"]),
         "heaviest": resources[:5],
     }
+
+
+# ----------------------------------------------------------------------------- reading report
+def reading_report(browser_, base_url: str, page_path: str) -> PageReport:
+    """Only the reading measures of one page (overflow, tables, reprs, code, figures): what
+    ``python -m actbook.site.audit`` reports, without axe, controls or screenshots."""
+    report = PageReport(page_path)
+    context = browser_.new_context(viewport=VIEWPORT, color_scheme="light")
+    context.route("**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort())
+    page = context.new_page()
+    try:
+        page.goto(base_url + page_path, wait_until="load", timeout=180_000)
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        page.evaluate(_WAIT_MATH)
+        _check_reading(page, report)
+    finally:
+        context.close()
+    return report
