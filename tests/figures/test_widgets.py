@@ -91,3 +91,9 @@ def test_a_figure_needs_a_slider():
 def test_static_figures_have_two_panels_and_gallery_all():
     assert len(plot_activation("gelu", overlay=["relu"]).axes) == 2
     assert len(gallery(["relu", "tanh", "gelu"]).axes) == 6
+
+
+def test_overlays_are_dashed_as_the_captions_say_and_the_activation_solid():
+    plot = ActivationPlot("gelu", {}, ["relu", "swish"])
+    styles = {line.get_label(): line.get_linestyle() for line in plot.ax_f.lines}
+    assert styles["ReLU"] == styles["Swish"] == "--" and styles["GELU"] == "-"

@@ -236,9 +236,9 @@ class ActivationPlot:
         self.fig, (self.ax_f, self.ax_g) = new_figure()
         f, g = FUNCTIONS[self.name]
         title = TITLES[self.name]
-        for other in self.overlay:  # thinner and lighter, in the other activation's own style
+        for other in self.overlay:  # for comparison: the other's colour, thin and dashed
             of, og = FUNCTIONS[other]
-            look = dict(**style(other), lw=1.3, alpha=0.75, label=TITLES[other])
+            look = dict(**style(other), lw=1.3, alpha=0.75, label=TITLES[other]) | {"ls": "--"}
             self.ax_f.plot(self.z, _call(of, self.z, {}), **look)
             self.ax_g.plot(self.z, _call(og, self.z, {}), **look)
         own = dict(**style(self.name), lw=2.4)
