@@ -54,3 +54,12 @@ def test_labels_name_activations_and_other_lines_avoid_their_colours():
     looks = line_styles(["ReLU", "lr = 0.1", "lr = 1"])
     assert looks[0]["color"] == COLORS["relu"]
     assert COLORS["relu"] not in {looks[1]["color"].lower(), looks[2]["color"].lower()}
+
+
+def test_the_gradient_flow_figure_draws_sigmoid_s_bound_in_sigmoid_s_colour():
+    from actbook.pages.foundations import GradientFlowPlot
+
+    plot = GradientFlowPlot(depth=3, width=8)
+    plot.update(depth=3, gain=1.0)
+    for name, colours in palette(plot.fig).items():
+        assert colours == [COLORS[name].lower()], (name, colours)

@@ -26,6 +26,8 @@ def fmt(value: Any, digits: int = DIGITS) -> str:
     ['0.229', '1,230', '2.22 × 10⁻¹⁶', '178', '∞']
     >>> [fmt(v) for v in (None, True, -float("inf"), float("nan"), "exp(-|x|)", 0.0, -0.5)]
     ['none', 'yes', '−∞', 'undefined', 'exp(-|x|)', '0', '−0.5']
+    >>> import sympy as sp; [fmt(sp.Float(1) < 2), fmt(sp.oo), fmt(sp.Rational(1, 3))]
+    ['yes', '∞', '0.333']
     """
     if value is None:
         return "none"
@@ -51,6 +53,8 @@ def _is_sympy(value: Any) -> bool:
 def _sympy_number(value: Any) -> Any:
     import sympy as sp
 
+    if isinstance(value, sp.logic.boolalg.BooleanAtom):  # sp.true, the result of a SymPy <
+        return "yes" if value else "no"
     if value == sp.oo:
         return "∞"
     if value == -sp.oo:

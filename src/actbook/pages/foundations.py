@@ -383,7 +383,12 @@ class GradientFlowPlot:
             for act in FLOW_ACTIVATIONS
         }
         (self.bound,) = self.ax.semilogy(
-            [], [], "k--", lw=1, label="sigmoid's last layer × $0.25^{L+1-l}$"
+            [],
+            [],
+            "--",
+            color=_COLOR["sigmoid"],
+            lw=1,  # sigmoid's: in its colour
+            label="sigmoid's last layer × $0.25^{L+1-l}$",
         )
         self.ax.set(
             xlabel="layer l (1 = input side)",
