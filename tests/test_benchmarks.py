@@ -35,8 +35,8 @@ def test_quick_benchmarks_write_results_the_book_can_render(tmp_results):
     assert r["activation_cost"]["sizes"]["1e+05/float32"]["ratio"]["relu"] == 1.0
     table = results.cost_table(r, ["relu", "sigmoid"], size="1e+05")
     assert table.count("\n") == 3 and "×" in table
-    assert "| sigmoid |" in results.forms_table(r)
-    assert results.layer_table(r).count("| relu |") == 1
+    assert "| Sigmoid |" in results.forms_table(r) and "| Sigmoid′ |" in results.forms_table(r)
+    assert results.layer_table(r).count("| ReLU |") == 1
     assert set(r["widgets_ms"]["per_figure"]) >= {"catalog/sigmoid", "catalog/swish"}
 
 

@@ -26,16 +26,55 @@ def test_probe_slider_moves_the_point_and_tangent():
     before = fx.image
     fx.controls["probe"].value = 3.0
     assert fx.image != before
-    assert "0.04518" in fx.plot.readout.get_text()  # sigma'(3)
+    assert "f′(3.00) = 0.0452" in fx.plot.readout.get_text()  # sigma'(3), 3 digits
+
+
+def test_probe_readout_covers_no_curve():
+    """The readout sits outside the derivative's axes, so it hides no part of a curve."""
+    fx = activation_explorer("tanh")
+    fx.png()  # lay the figure out
+    renderer = fx.plot.fig.canvas.get_renderer()
+    box = fx.plot.readout.get_window_extent(renderer)
+    axes_box = fx.plot.ax_g.get_window_extent(renderer)
+    assert box.y0 >= axes_box.y1 - 1, (box, axes_box)
+
+
+def test_labels_are_rounded_to_the_step_and_frames_lie_on_it():
+    lower = Slider("lower", "lower", 0.0, 1 / 3, 1 / 24, 1 / 8)
+    texts = [lower.text(v) for v in lower.frames(9)]
+    assert texts[:4] == ["lower = 0.000", "lower = 0.042", "lower = 0.083", "lower = 0.125"]
+    temp = Slider("T", "T", 0.05, 3.0, 0.05, 1.0)
+    for v in temp.frames(9):
+        assert abs((v - temp.min) / temp.step - round((v - temp.min) / temp.step)) < 1e-9
+        assert len(temp.text(v).split(".")[-1]) == 2, temp.text(v)
+
+
+def test_a_choice_is_a_dropdown_on_the_site():
+    from actbook.figures.widgets import Choice, InteractiveFigure
+
+    fx = activation_explorer("elu", [Slider("alpha", "α", 0.5, 2.0, 0.1, 1.0)])
+    choice = Choice.of("alpha", "α", [0.5, 1.0, 2.0], default=1.0)
+    html = InteractiveFigure(fx.plot, [choice], "ELU").static_html()
+    assert "<select" in html and 'type="range"' not in html
+    assert html.count("<option") == 3 and '<option value="1" selected>1</option>' in html
 
 
 def test_static_control_has_distinct_frames_one_visible_and_labelled():
     fx = activation_explorer("elu", [Slider("alpha", "α", 0.5, 2.0, 0.1, 1.0)])
     html = fx.static_html()
     assert_static_control_works(html)
-    assert 'aria-label="α"' in html and "<output>α = 1</output>" in html
+    assert 'aria-label="α"' in html and "<output>α = 1.0</output>" in html
     assert all('alt="' in tag for tag in re.findall(r"<img[^>]*>", html))
     assert "http" not in html.replace("data:image/png", "")
+
+
+def test_a_caption_is_shown_above_the_control_on_the_site_and_under_the_live_image():
+    fx = activation_explorer("tanh", caption="Tanh & its derivative.")
+    html = fx.static_html()
+    caption = html.index('<p class="actbook-caption">Tanh &amp; its derivative.</p>')
+    assert html.index("<figcaption>") < caption < html.index("<input")
+    assert "Tanh &amp; its derivative." in fx.widget().children[-1].value
+    assert "actbook-caption" not in activation_explorer("tanh").static_html()
 
 
 def test_mimebundle_carries_widget_and_html():
@@ -52,3 +91,9 @@ def test_a_figure_needs_a_slider():
 def test_static_figures_have_two_panels_and_gallery_all():
     assert len(plot_activation("gelu", overlay=["relu"]).axes) == 2
     assert len(gallery(["relu", "tanh", "gelu"]).axes) == 6
+
+
+def test_overlays_are_dashed_as_the_captions_say_and_the_activation_solid():
+    plot = ActivationPlot("gelu", {}, ["relu", "swish"])
+    styles = {line.get_label(): line.get_linestyle() for line in plot.ax_f.lines}
+    assert styles["ReLU"] == styles["Swish"] == "--" and styles["GELU"] == "-"

@@ -199,6 +199,48 @@ def test_every_glue_role_has_a_valid_format(page):
             format(1.5, spec)  # raises ValueError on a malformed spec such as ".0f}"
 
 
+#: The catalog's pages of element-wise activations (softmax maps a vector: its figure is the
+#: temperature's). Each follows one outline and shows each activation in ONE figure, both the
+#: static picture (its default frame) and the interactive one.
+ELEMENTWISE_PAGES = [
+    "linear",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "elu",
+    "gelu",
+    "swish",
+    "mish",
+]
+OUTLINE = ["Definition", "The derivative, derived", "The figure", "Practise"]
+
+
+def sections(md: str) -> dict[str, str]:
+    """Second-level heading -> the text under it, in page order."""
+    parts = re.split(r"^## (.+)$", md, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+@pytest.mark.parametrize("page", ELEMENTWISE_PAGES)
+def test_catalog_page_follows_the_one_outline(page):
+    heads = [h.removesuffix("s") if h == "The figures" else h  # ELU and SELU: two figures
+             for h in sections((CHAPTERS / f"{page}.md").read_text())]  # fmt: skip
+    found = [h for h in heads if h in OUTLINE]
+    assert found == OUTLINE, f"{page}: the outline's headings in order {OUTLINE}, found {heads}"
+
+
+@pytest.mark.parametrize("page", ELEMENTWISE_PAGES)
+def test_catalog_page_shows_each_activation_in_one_captioned_figure(page):
+    md = (CHAPTERS / f"{page}.md").read_text()
+    assert "plot_activation(" not in md, f"{page}: a static figure beside the interactive one"
+    figure = next(t for h, t in sections(md).items() if h.startswith("The figure"))
+    calls = [c for c in code_cells(figure) if "explorer(" in c]
+    assert calls, f"{page}: no interactive figure under 'The figure'"
+    first = calls[0]
+    assert "caption=" in first and "alt=" in first, f"{page}: the figure lacks a caption or alt"
+
+
 # ---------------------------------------------- ELU, SELU, GELU, Swish, Mish pages
 
 

@@ -144,6 +144,99 @@ def test_screenshots_are_written(audit, page):
     assert all(p.stat().st_size > 5_000 for p in shots), "a blank screenshot"
 
 
+# ----------------------------------------------------------------------------- how it reads
+@pytest.mark.parametrize("page", PAGES)
+def test_nothing_is_cut_off_on_a_phone_or_a_desktop(audit, page):
+    """No element wider than the viewport, none clipped, no sideways page scroll at 390 and
+    1400 px; what scrolls in its own box (long display equations) shows that it does."""
+    r = audit(page)
+    for width in site_check.READING_WIDTHS:
+        assert not r.overflow[width], f"{page} at {width} px: {r.overflow[width][:8]}"
+        assert not r.no_scroll_cue[width], f"{page} at {width} px: {r.no_scroll_cue[width][:8]}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_table_row_has_the_header_s_cells(audit, page):
+    assert not audit(page).ragged_tables
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_outputs_are_written_for_people(audit, page):
+    """No Python or SymPy repr in what a reader sees (the rule: audit.reader_reprs)."""
+    reprs = audit(page).reprs
+    assert not reprs, f"{page}: {len(reprs)} outputs with reprs, e.g. {reprs[:6]}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figure_text_is_legible_at_1400_px(audit, page):
+    """Every figure's smallest text, as shown on a 1400 px window, is at least 9 px: its font
+    size in the PNG (recorded by the library when it drew the figure) times the scale at which
+    the page shows the PNG."""
+    from actbook.figures.plotting import PNG_MIN_TEXT_PX
+
+    small = []
+    for fig in audit(page).figures:
+        if fig.src.startswith("data:image/svg") or fig.src.endswith(".svg"):
+            continue  # vector: scales with the page
+        assert PNG_MIN_TEXT_PX in fig.meta, f"{fig.src}: a figure not drawn by actbook.figures"
+        shown = float(fig.meta[PNG_MIN_TEXT_PX]) * fig.scale
+        if shown < site_check.MIN_FIGURE_TEXT_PX:
+            small.append(f"{fig.src[:40]}… text {shown:.1f} px (PNG {fig.natural_width} px shown"
+                         f" at {fig.shown_width:.0f} px)")  # fmt: skip
+    assert not small, f"{page}: {small}"
+
+
+def test_each_activation_has_one_colour_on_every_figure(audit):
+    """Across every figure of the site, an activation is drawn in its catalog colour only."""
+    from actbook.catalog.appearance import COLORS, TITLES
+    from actbook.figures.plotting import PNG_ACTIVATIONS
+
+    seen: dict[str, dict[str, list[str]]] = {}
+    for page in PAGES:
+        for fig in audit(page).figures:
+            for name, colours in json.loads(fig.meta.get(PNG_ACTIVATIONS, "{}")).items():
+                for c in colours:
+                    seen.setdefault(name, {}).setdefault(c, []).append(page)
+    assert seen, "the figures record which activations they draw"
+    wrong = {
+        TITLES[n]: {c: sorted(set(p))[:3] for c, p in by.items() if c != COLORS[n]}
+        for n, by in seen.items()
+        if set(by) != {COLORS[n]}
+    }
+    assert not wrong, f"activations drawn in another colour than the catalog's: {wrong}"
+
+
+#: Lines of code a reader sees per page: the budget. Code is shown where it is the lesson (a
+#: derivation, an experiment's core); plumbing lives in the library or in hidden cells. The
+#: exercises are code by nature and are not budgeted.
+CODE_BUDGET_DEFAULT = 35
+CODE_BUDGET: dict[str, int] = {
+    "chapters/foundations.html": 70,  # the derivations of backpropagation, in SymPy
+    "chapters/softmax.html": 80,  # the Jacobian, the log-sum-exp trick, temperature
+    "chapters/relu.html": 50,
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_cell_is_hidden_whole(audit, page):
+    """A "Show code cell content" toggle hides a cell's code AND its output: the reader sees a
+    bare toggle. Plumbing hides its input only (its output is the point) or is removed."""
+    assert not audit(page).hidden_cells, f"{page}: {audit(page).hidden_cells} cells hidden whole"
+
+
+def test_visible_code_stays_within_its_budget(audit, site):
+    counts = {page: audit(page).code_lines for page in PAGES}
+    report = site.parent / "reading-report.json"
+    report.write_text(json.dumps({"visible_code_lines": counts}, indent=1))
+    print("visible code lines per page:", json.dumps(counts, indent=1), sep="\n")
+    over = {
+        p: n
+        for p, n in counts.items()
+        if not p.startswith("exercises/") and n > CODE_BUDGET.get(p, CODE_BUDGET_DEFAULT)
+    }
+    assert not over, f"pages over their code budget: {over}"
+
+
 # ----------------------------------------------------------------------------- the site
 def test_search_works_offline(chromium, served, site):
     """The search page runs from the site's own index and scripts."""
@@ -293,6 +386,19 @@ BROKEN_PAGE = """<!doctype html><html lang="en"><head><title>broken</title>
 <figure class="actbook-interactive"><img src="data:image/png;base64,{png}" alt="a">
 <figcaption><label>p <input type="range" min="0" max="2" value="0"></label></figcaption></figure>
 <script>undefinedFunction()</script>
+<div id="wide" style="width:2000px">wide</div>
+<div id="clip" style="overflow:hidden;width:100px"><span style="display:inline-block;width:300px">
+clipped</span></div>
+<div id="nocue" style="overflow-x:auto;width:100px;scrollbar-width:none">
+<span style="display:inline-block;width:300px">scrolls</span></div>
+<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1</td><td>2</td><td>3</td></tr>
+</tbody></table>
+<div class="cell_input"><pre>a = 1
+b = 2</pre></div>
+<details><summary>Show code cell content</summary><pre>x = 1</pre></details>
+<div class="cell_output"><pre>range: (-1.7581, oo)
+equals max(0, z): True</pre></div>
+<img src="data:image/png;base64,{png}" alt="tiny" style="width:30px">
 </article></body></html>"""
 
 
@@ -305,6 +411,7 @@ def test_the_audit_catches_each_defect(chromium, tmp_path):
     from actbook.figures.widgets import render_png
 
     fig = Figure(figsize=(1, 1))
+    fig.subplots().set_title("t")
     png = base64.b64encode(render_png(fig)).decode()
     (tmp_path / "broken.html").write_text(BROKEN_PAGE.replace("{png}", png))
     with site_check.serve(tmp_path) as srv:
@@ -317,3 +424,15 @@ def test_the_audit_catches_each_defect(chromium, tmp_path):
     assert any('id="dead"' in d for d in r.dead_controls)
     assert r.interactive and not r.interactive[0]["frame_changed"]
     assert r.axe_serious, "axe finds the unlabelled range input and the empty alt"
+    for width in site_check.READING_WIDTHS:
+        found = " ".join(r.overflow[width])
+        assert "the page scrolls sideways" in found and "div spans" in found and "clips" in found
+        assert any("scrolls with no visible cue" in c for c in r.no_scroll_cue[width])
+    assert len(r.ragged_tables) == 1 and "has a row of 3" in r.ragged_tables[0]
+    assert len(r.reprs) == 2, r.reprs
+    assert r.code_lines == 2
+    assert r.hidden_cells == 1
+    from actbook.figures.plotting import PNG_MIN_TEXT_PX
+
+    tiny = [f for f in r.figures if f.shown_width < 40]
+    assert tiny and float(tiny[0].meta[PNG_MIN_TEXT_PX]) * tiny[0].scale < 9

@@ -25,7 +25,7 @@ from actbook.paths import CHAPTERS, EXERCISES, ROOT
 
 WORK = ROOT / "work"
 #: Chapters a student does not get (the instructor's).
-STAFF_ONLY = frozenset({"instructor_guide"})
+STAFF_ONLY = frozenset({"instructor_guide", "course_performance"})
 _MANIFEST = Path(".course") / "manifest.json"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 

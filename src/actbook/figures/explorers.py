@@ -11,6 +11,7 @@ import sympy as sp
 
 from actbook.catalog import properties
 from actbook.catalog.appearance import TITLES
+from actbook.figures.tables import fmt, markdown_table
 from actbook.figures.widgets import InteractiveFigure, Slider, activation_explorer
 
 #: name -> the sliders of its interactive figure (the first is the static site's control).
@@ -62,7 +63,7 @@ def explorer(name: str, **kwargs) -> InteractiveFigure:
 def _fmt(x) -> str:
     if x in (sp.oo, -sp.oo):
         return r"$+\infty$" if x == sp.oo else r"$-\infty$"
-    return f"{float(x):.4g}"
+    return fmt(x)
 
 
 def _where_peak(name: str, peak: tuple[float, float]) -> str:
@@ -83,21 +84,16 @@ def _where_peak(name: str, peak: tuple[float, float]) -> str:
 def property_table(names: list[str]) -> str:
     """A Markdown table of every property of ``names``, computed by
     :mod:`actbook.catalog.properties`."""
-    head = (
-        "| activation | range | max f′ (at z) | E[f(Z)], Z~N(0,1) | monotonic | smoothness at 0 "
-        "| minimum (at z) |\n|---|---|---|---|---|---|---|"
-    )
-    rows = [head]
+    header = ["activation", "range", "max f′ (at z)", "E[f(Z)], Z~N(0,1)", "monotonic",
+              "smoothness at 0", "minimum (at z)"]  # fmt: skip
+    rows = []
     for name in names:
         s = properties.summary(name)
         lo, hi = s.range
         closed = "[" if s.minimum is not None or lo == 0 and name == "relu" else "("
         rng = f"{closed}{_fmt(lo)}, {_fmt(hi)})"
-        peak = f"{s.peak[1]:.4g} ({_where_peak(name, s.peak)})"
-        low = "none" if s.minimum is None else f"{s.minimum[1]:.4g} ({s.minimum[0]:.4g})"
+        peak = f"{fmt(s.peak[1])} ({_where_peak(name, s.peak)})"
+        low = "none" if s.minimum is None else f"{fmt(s.minimum[1])} (z = {fmt(s.minimum[0])})"
         smooth = "$" + s.smoothness.replace("inf", r"\infty").replace("+", "{+}") + "$"
-        rows.append(
-            f"| {TITLES[name]} | {rng} | {peak} | {s.mean:.3g} | {'yes' if s.monotonic else 'no'} "
-            f"| {smooth} | {low} |"
-        )
-    return "\n".join(rows)
+        rows.append([TITLES[name], rng, peak, s.mean, s.monotonic, smooth, low])
+    return markdown_table(header, rows)

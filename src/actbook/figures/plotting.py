@@ -7,21 +7,100 @@ artists (``set_ydata``), never rebuilds the figure: that keeps a slider change f
 from __future__ import annotations
 
 import io
+import json
+import struct
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike
 from PIL import Image
 
 from actbook.catalog import numeric
-from actbook.catalog.appearance import TITLES
+from actbook.catalog.appearance import TITLES, activation_of, style
+from actbook.figures.tables import fmt
 
-#: Colour-blind-safe colours (Okabe-Ito) that stay readable on a dark page too.
+#: Colour-blind-safe colours (Okabe-Ito) that stay readable on a dark page too, for lines that
+#: are not activations (learning rates, gains, classes). An activation is drawn with
+#: ``appearance.style(name)``: one colour and line style on every figure.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+
+# One size scale for every figure. A full-width figure is WIDTH inches wide and is shown at
+# about the article's width (≈ 800 px on a 1400 px window), so 1 pt of text is shown at about
+# 1.4 px: text of at least MIN_FONT_PT is then at least 9 px tall. A wider figure is shrunk to
+# the article's width with its text, so keep figures at most WIDTH wide (or raise their fonts).
+WIDTH = 8.0
+HEIGHT = 3.2
+MIN_FONT_PT = 8.0
+
+#: PNG text chunks that every figure of the course carries (read back by the site audit).
+PNG_MIN_TEXT_PX = "actbook:min-text-px"  # the smallest text's font size, in PNG pixels
+PNG_ACTIVATIONS = "actbook:activations"  # JSON: activation -> the colours it is drawn in
+
+
+def text_sizes(fig: Figure) -> list[float]:
+    """The font size (pt) of every visible text of ``fig``, tick labels included."""
+    sizes = [
+        float(t.get_fontsize())
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and _shown(t)
+    ]
+    for ax in fig.axes:
+        if not ax.get_visible() or not ax.axison:
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = axis.get_major_ticks()[:1]
+            sizes += [float(t.label1.get_fontsize()) for t in ticks if t.label1.get_visible()]
+    return sizes
+
+
+def _shown(t: Text) -> bool:
+    return t.axes is None or t.axes.get_visible()
+
+
+def palette(fig: Figure) -> dict[str, list[str]]:
+    """Activation -> the colours its lines are drawn in on ``fig``.
+
+    A line names its activation by its label (``"ReLU"``, ``"ReLU′"``, see
+    :func:`appearance.activation_of`) or by its gid (the activation's key).
+    """
+    found: dict[str, set[str]] = {}
+    for line in fig.findobj(Line2D):
+        gid, label = line.get_gid() or "", str(line.get_label())
+        name = gid if gid in TITLES else activation_of(label)
+        if name is not None and len(line.get_xdata()) > 1:
+            found.setdefault(name, set()).add(to_hex(line.get_color()))
+    return {k: sorted(v) for k, v in sorted(found.items())}
+
+
+def png_meta(fig: Figure, dpi: float) -> dict[str, str]:
+    """What :func:`tag_png` records for ``fig`` saved at ``dpi``."""
+    sizes = text_sizes(fig)
+    smallest = min(sizes) * dpi / 72 if sizes else 0.0
+    return {
+        PNG_MIN_TEXT_PX: f"{smallest:.2f}",
+        PNG_ACTIVATIONS: json.dumps(palette(fig), ensure_ascii=True),
+    }
+
+
+def tag_png(png: bytes, meta: dict[str, str]) -> bytes:
+    """``png`` with a tEXt chunk per entry of ``meta``, written after the header chunk."""
+    end_of_ihdr = 8 + 4 + 4 + 13 + 4  # signature, then IHDR: length, type, data, crc
+    chunks = b""
+    for key, value in meta.items():
+        data = key.encode("latin-1") + b"\0" + value.encode("latin-1")
+        crc = zlib.crc32(b"tEXt" + data) & 0xFFFFFFFF
+        chunks += struct.pack(">I", len(data)) + b"tEXt" + data + struct.pack(">I", crc)
+    return png[:end_of_ihdr] + chunks + png[end_of_ihdr:]
+
 
 FUNCTIONS = numeric.ELEMENTWISE
 
@@ -39,7 +118,7 @@ def figure_png(fig: Figure, dpi: int = 110) -> bytes:
     """The figure as PNG bytes, trimmed to its content."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    return buf.getvalue()
+    return tag_png(buf.getvalue(), png_meta(fig, dpi))
 
 
 def _register_png_display() -> None:
@@ -58,6 +137,20 @@ def _register_png_display() -> None:
 
 
 _register_png_display()
+
+
+def line_styles(labels: Sequence[str]) -> list[dict[str, str]]:
+    """Colour and line style for lines labelled ``labels``: an activation's own (by its title,
+    :func:`appearance.activation_of`), the others from :data:`COLORS` in turn, skipping the
+    colours of the activations drawn beside them.
+
+    >>> [d["color"] for d in line_styles(["ReLU", "lr = 0.1", "Tanh"])]
+    ['#d55e00', '#0072B2', '#009e73']
+    """
+    names = [activation_of(str(label)) for label in labels]
+    taken = {style(n)["color"].lower() for n in names if n is not None}
+    free = iter([c for c in COLORS if c.lower() not in taken] + COLORS)
+    return [style(n) if n is not None else {"color": next(free), "ls": "-"} for n in names]
 
 
 def new_figure(ncols: int = 2, width: float = 8.0, height: float = 3.2) -> tuple[Figure, list]:
@@ -96,9 +189,11 @@ class Blitter:
         for a in self.artists:
             a.set_animated(True)
         self._background = None
+        self._meta: dict[str, str] | None = None
 
     def invalidate(self) -> None:
         self._background = None
+        self._meta = None
 
     def png(self) -> bytes:
         if self._background is None:
@@ -111,7 +206,9 @@ class Blitter:
         image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba())
         buf = io.BytesIO()
         image.convert("RGB").save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+        if self._meta is None:
+            self._meta = png_meta(self.fig, self.fig.dpi)
+        return tag_png(buf.getvalue(), self._meta)
 
 
 @dataclass
@@ -139,13 +236,14 @@ class ActivationPlot:
         self.fig, (self.ax_f, self.ax_g) = new_figure()
         f, g = FUNCTIONS[self.name]
         title = TITLES[self.name]
-        for other, color in zip(self.overlay, COLORS[2:], strict=False):
+        for other in self.overlay:  # for comparison: the other's colour, thin and dashed
             of, og = FUNCTIONS[other]
-            style = dict(color=color, lw=1.2, ls="--", alpha=0.8, label=TITLES[other])
-            self.ax_f.plot(self.z, _call(of, self.z, {}), **style)
-            self.ax_g.plot(self.z, _call(og, self.z, {}), **style)
-        (lf,) = self.ax_f.plot(self.z, _call(f, self.z, self.params), color=COLORS[0], lw=2.2)
-        (lg,) = self.ax_g.plot(self.z, _call(g, self.z, self.params), color=COLORS[1], lw=2.2)
+            look = dict(**style(other), lw=1.3, alpha=0.75, label=TITLES[other]) | {"ls": "--"}
+            self.ax_f.plot(self.z, _call(of, self.z, {}), **look)
+            self.ax_g.plot(self.z, _call(og, self.z, {}), **look)
+        own = dict(**style(self.name), lw=2.4)
+        (lf,) = self.ax_f.plot(self.z, _call(f, self.z, self.params), **own)
+        (lg,) = self.ax_g.plot(self.z, _call(g, self.z, self.params), **own)
         lf.set_label(title)
         lg.set_label(f"{title}′")
         self.lines = [lf, lg]
@@ -160,7 +258,8 @@ class ActivationPlot:
             (self._dot_f,) = self.ax_f.plot([], [], "o", color="k", ms=6)
             (self._tangent,) = self.ax_f.plot([], [], "-", color="k", lw=1, alpha=0.7)
             (self._dot_g,) = self.ax_g.plot([], [], "o", color="k", ms=6)
-            self.readout = corner_text(self.ax_g)
+            # The readout is the derivative panel's title: above the axes, it covers no curve.
+            self.readout = self.ax_g.title
             self.probe_artists = [self._dot_f, self._tangent, self._dot_g, self.readout]
             self._move_probe()
         self.caption = self._caption()
@@ -179,7 +278,7 @@ class ActivationPlot:
         self._dot_g.set_data([z0], [g0])
         dz = 0.2 * (self.zlim[1] - self.zlim[0])
         self._tangent.set_data([z0 - dz, z0 + dz], [f0 - g0 * dz, f0 + g0 * dz])
-        self.readout.set_text(f"z0 = {z0:.2f}\nf′(z0) = {g0:.4g}")
+        self.readout.set_text(f"derivative: f′({z0:.2f}) = {fmt(g0)}")
 
     def update(self, **params: float) -> None:
         """Move the curves (and the probe, ``probe=z0``) to new parameter values."""
@@ -222,23 +321,50 @@ def plot_activation(name: str, overlay: Sequence[str] = (), **params: float) -> 
     return ActivationPlot(name, params, overlay).fig
 
 
-def gallery(names: Sequence[str], zlim: tuple[float, float] = (-4.0, 4.0)) -> Figure:
-    """Every activation's f (top row) and f' (bottom row), side by side, at default parameters."""
+def gallery(
+    names: Sequence[str], zlim: tuple[float, float] = (-4.0, 4.0), ncols: int = 3
+) -> Figure:
+    """Every activation at its default parameters, ``ncols`` to a row: f above f′, each in the
+    activation's own colour, at the course's figure width (legible when shown)."""
     z = np.linspace(*zlim, 401)
-    fig = Figure(figsize=(1.9 * len(names), 4.0), layout="constrained", facecolor="white")
-    axes = fig.subplots(2, len(names), sharex=True, squeeze=False)
+    nrows = -(-len(names) // ncols)
+    fig = Figure(figsize=(WIDTH, 2.7 * nrows), layout="constrained", facecolor="white")
+    axes = fig.subplots(2 * nrows, ncols, sharex=True, squeeze=False)
     for j, name in enumerate(names):
         f, g = FUNCTIONS[name]
-        for i, (func, color) in enumerate(((f, COLORS[0]), (g, COLORS[1]))):
-            ax = axes[i, j]
-            ax.plot(z, _call(func, z, {}), color=color, lw=2)
+        top, bottom = axes[2 * (j // ncols), j % ncols], axes[2 * (j // ncols) + 1, j % ncols]
+        for ax, func, what in ((top, f, "f"), (bottom, g, "f′")):
+            (line,) = ax.plot(z, _call(func, z, {}), **style(name), lw=2)
+            line.set_gid(name)
             ax.axhline(0, color="0.6", lw=0.6)
             ax.axvline(0, color="0.6", lw=0.6)
             ax.grid(True, alpha=0.3)
-        axes[0, j].set_title(TITLES[name], fontsize="small")
-    axes[0, 0].set_ylabel("f(z)")
-    axes[1, 0].set_ylabel("f′(z)")
+            ax.set_ylabel(f"{what}(z)")
+        top.set_title(TITLES[name])
+        bottom.tick_params(labelbottom=True)
+    for k in range(len(names), nrows * ncols):  # empty places of the last row
+        axes[2 * (k // ncols), k % ncols].set_visible(False)
+        axes[2 * (k // ncols) + 1, k % ncols].set_visible(False)
     return fig
+
+
+def region_cmap(k: int = 3):
+    """The decision-region colours of every figure: the class colours, lightened."""
+    from matplotlib.colors import ListedColormap, to_rgb
+
+    return ListedColormap([tuple(0.55 + 0.45 * c for c in to_rgb(col)) for col in COLORS[:k]])
+
+
+def draw_regions(ax, labels: np.ndarray, extent: tuple[float, float, float, float], X, y):
+    """Decision regions (a grid of predicted classes over ``extent``) with the data on top, in
+    the one style of the course: light class colours, points in the full class colours.
+    Returns the (image, points) artists, for figures that move them."""
+    k = max(3, int(np.max(y)) + 1)
+    image = ax.imshow(labels, origin="lower", extent=extent, cmap=region_cmap(k), vmin=0,
+                      vmax=k - 1, interpolation="nearest", aspect="auto")  # fmt: skip
+    points = ax.scatter(X[:, 0], X[:, 1], c=[COLORS[int(c)] for c in y], s=6, lw=0)
+    ax.set(xticks=[], yticks=[])
+    return image, points
 
 
 def plot_curves(
@@ -252,8 +378,8 @@ def plot_curves(
     """One panel with a line per entry of ``curves`` (label -> values on ``z``); ``logy`` for
     errors that span many orders of magnitude."""
     fig, (ax,) = new_figure(ncols=1, width=7.0, height=3.4)
-    for (label, y), color in zip(curves.items(), COLORS, strict=False):
-        ax.plot(z, y, color=color, lw=2, label=label)
+    for (label, y), look in zip(curves.items(), line_styles(list(curves)), strict=True):
+        ax.plot(z, y, lw=2, label=label, **look)
     if logy:
         ax.set_yscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
@@ -265,9 +391,10 @@ def plot_variance_through_depth(curves: dict[str, np.ndarray]) -> Figure:
     """``E[h^2]`` after each layer (log scale), one line per ``label -> curve``."""
     fig = Figure(figsize=(6.4, 3.4), layout="constrained", facecolor="white")
     ax = fig.subplots()
-    for (label, v), color in zip(curves.items(), COLORS, strict=False):
-        ax.semilogy(np.arange(1, len(v) + 1), v, color=color, lw=2, label=label)
+    for (label, v), look in zip(curves.items(), line_styles(list(curves)), strict=True):
+        ax.semilogy(np.arange(1, len(v) + 1), v, lw=2, label=label, **look)
     ax.set(xlabel="layer", ylabel="E[h²] (log scale)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize="small")
     return fig

@@ -21,6 +21,8 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
 
+from actbook.figures.plotting import png_meta, tag_png
+
 DPI = 96  # a redraw stays well under 50 ms and a frame around 30 kB
 
 
@@ -48,16 +50,39 @@ class Slider:
     continuous: bool = True
 
     def frames(self, n: int) -> list[float]:
-        """``n`` evenly spaced values from min to max, with the default value among them."""
-        vals = set(np.round(np.linspace(self.min, self.max, n), 10).tolist()) | {self.value}
+        """About ``n`` evenly spaced values from min to max, each on the slider's step grid
+        (what the live slider can reach), with the default value among them.
+
+        >>> Slider("T", "T", 0.05, 3.0, 0.05, 1.0).frames(9)[:4]
+        [0.05, 0.4, 0.8, 1.0]
+        """
+        raw = np.linspace(self.min, self.max, n)
+        on_grid = self.min + np.round((raw - self.min) / self.step) * self.step
+        vals = set(np.round(np.clip(on_grid, self.min, self.max), 10).tolist()) | {self.value}
         return sorted(vals)
 
     def decode(self, v: float) -> Any:
         """The value ``update`` receives for the control's value ``v``."""
         return v
 
+    def decimals(self) -> int:
+        """Decimals that write every value of the step grid: 1 for 0.1, 2 for 0.25, 3 for 1/24.
+
+        >>> [Slider("x", "x", 0, 1, s, 0).decimals() for s in (1, 0.1, 0.25, 1 / 24)]
+        [0, 1, 2, 3]
+        """
+        for d in range(5):
+            scaled = self.step * 10**d
+            if (
+                abs(scaled - round(scaled)) < 1e-9
+                and abs(self.min * 10**d - round(self.min * 10**d)) < 1e-9
+            ):
+                return d
+        return max(0, int(np.ceil(-np.log10(self.step)))) + 1
+
     def text(self, v: float) -> str:
-        return f"{self.label} = {v:g}"
+        """The label of the value ``v``, rounded to the step: "T = 0.75", "lower = 0.125"."""
+        return f"{self.label} = {v:.{self.decimals()}f}"
 
     def control(self) -> W.Widget:
         common = dict(description=self.label, continuous_update=self.continuous,
@@ -124,7 +149,7 @@ def render_png(fig: Figure, dpi: int = DPI) -> bytes:
     """The figure as PNG bytes."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
+    return tag_png(buf.getvalue(), png_meta(fig, dpi))
 
 
 class InteractiveFigure:
@@ -136,6 +161,8 @@ class InteractiveFigure:
     sliders : the controls; the first is the *main* parameter of the static control
     alt : alt text describing the figure, completed with the caption of each frame
     n_frames : how many values of the main parameter the static control offers
+    caption : the figure's caption, above its control: a page's one figure of an activation is
+        both its static picture (the default frame) and its interactive one
     """
 
     def __init__(
@@ -145,6 +172,7 @@ class InteractiveFigure:
         alt: str,
         n_frames: int = 9,
         extra: Sequence[W.Widget] = (),
+        caption: str = "",
     ) -> None:
         if not sliders:
             raise ValueError("an interactive figure needs at least one slider")
@@ -153,6 +181,7 @@ class InteractiveFigure:
         self.alt = alt
         self.n_frames = n_frames
         self.extra = list(extra)
+        self.caption = caption
         self._widget: W.Widget | None = None
         self._controls: dict[str, W.FloatSlider] = {}
         self._image: W.Image | None = None
@@ -185,7 +214,8 @@ class InteractiveFigure:
                 c = s.control()
                 c.observe(lambda ch, name=s.name: self.set(**{name: ch["new"]}), names="value")
                 self._controls[s.name] = c
-            self._widget = W.VBox([*self._controls.values(), *self.extra, self._image])
+            below = [W.HTML(f"<p>{html.escape(self.caption)}</p>")] if self.caption else []
+            self._widget = W.VBox([*self._controls.values(), *self.extra, self._image, *below])
         return self._widget
 
     @property
@@ -226,14 +256,34 @@ class InteractiveFigure:
             "f.querySelectorAll('img').forEach((m,i)=>m.hidden=(i!=this.value));"
             "f.querySelector('output').textContent=JSON.parse(this.dataset.labels)[this.value];"
         )
+        common = (
+            f' aria-label="{html.escape(main.label)}"'
+            f" data-labels='{html.escape(json.dumps(labels))}' oninput=\"{handler}\""
+        )
+        if isinstance(main, Choice):  # a categorical choice: a dropdown, not a range
+            options = "".join(
+                f'<option value="{i}"{" selected" if i == start else ""}>'
+                f"{html.escape(main.labels[int(round(v))])}</option>"
+                for i, v in enumerate(values)
+            )
+            control = f"<select{common}>{options}</select>"
+        else:
+            control = (
+                f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{start}"'
+                f"{common}>"
+            )
         return (
             '<figure class="actbook-interactive">'
             + "".join(imgs)
-            + "<figcaption><label>"
+            + "<figcaption>"
+            + (
+                f'<p class="actbook-caption">{html.escape(self.caption)}</p>'
+                if self.caption
+                else ""
+            )
+            + "<label>"
             + f'<span class="actbook-param">{html.escape(main.label)}</span> '
-            + f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{start}"'
-            + f' aria-label="{html.escape(main.label)}"'
-            + f" data-labels='{html.escape(json.dumps(labels))}' oninput=\"{handler}\">"
+            + control
             + f" <output>{html.escape(labels[start])}</output></label>"
             + "</figcaption></figure>"
         )
@@ -253,6 +303,7 @@ def activation_explorer(
     overlay: Sequence[str] = (),
     alt: str | None = None,
     zlim: tuple[float, float] = (-6.0, 6.0),
+    caption: str = "",
     **fixed: float,
 ) -> InteractiveFigure:
     """The standard interactive figure of a catalog page: f and f' with a slider per parameter,
@@ -269,4 +320,4 @@ def activation_explorer(
     plot = ActivationPlot(name, params, overlay, zlim=zlim, probe=probe.value)
     plot.fit_limits({s.name: s.frames(9) for s in sliders})
     text = alt or f"{TITLES[name]} (left) and its derivative (right)"
-    return InteractiveFigure(plot, [*sliders, probe], text)
+    return InteractiveFigure(plot, [*sliders, probe], text, caption=caption)

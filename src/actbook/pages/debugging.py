@@ -23,7 +23,8 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from actbook.catalog import numeric
-from actbook.figures.plotting import COLORS
+from actbook.figures.plotting import COLORS, MIN_FONT_PT, WIDTH, line_styles
+from actbook.figures.tables import markdown_table
 from actbook.lab.datasets import spirals
 from actbook.lab.diagnostics import activation_stats, dead_fraction, gradient_norms
 from actbook.lab.nn import MLP, textbook_init
@@ -65,19 +66,24 @@ def layer_report(model: MLP, X: ArrayLike, y: ArrayLike) -> list[dict[str, float
 
 
 def report_table(rows: Sequence[dict[str, float]]) -> str:
-    """:func:`layer_report` as a Markdown table."""
-    out = [
-        "| layer | dead units | ‖∂L/∂W‖ | ÷ output layer's | mean | std | saturated |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        sat = "n/a" if np.isnan(r["saturated"]) else f"{r['saturated']:.0%}"
-        rel = "0/0" if np.isnan(r["grad_rel"]) else f"{r['grad_rel']:.3g}"
-        out.append(
-            f"| {r['layer']} | {r['dead']:.0%} | {r['grad_norm']:.3g} | {rel} "
-            f"| {r['mean']:.3g} | {r['std']:.3g} | {sat} |"
-        )
-    return "\n".join(out)
+    """:func:`layer_report` as a Markdown table. A ratio of two zero gradients is "undefined"
+    and a saturation share of a unit without bounds (ReLU) is "—": no "0/0" or "n/a"."""
+    header = ["layer", "dead units", "‖∂L/∂W‖", "÷ output layer's", "mean", "std", "saturated"]
+    return markdown_table(
+        header,
+        [
+            [
+                r["layer"],
+                f"{r['dead']:.0%}",
+                r["grad_norm"],
+                "undefined (0 ÷ 0)" if np.isnan(r["grad_rel"]) else r["grad_rel"],
+                r["mean"],
+                r["std"],
+                "—" if np.isnan(r["saturated"]) else f"{r['saturated']:.0%}",
+            ]  # fmt: skip
+            for r in rows
+        ],
+    )
 
 
 def plot_activation_histograms(
@@ -87,8 +93,11 @@ def plot_activation_histograms(
     model: dead layers show as a single spike at 0, saturated tanh/sigmoid layers as spikes
     at the bounds."""
     n_layers = max(m.n_layers - 1 for m in models)
+    width = min(WIDTH, 2.1 * n_layers)  # the course's size scale: text stays legible
     fig = Figure(
-        figsize=(2.1 * n_layers, 1.9 * len(models)), layout="constrained", facecolor="white"
+        figsize=(width, 0.9 * width / n_layers * len(models) + 0.4),
+        layout="constrained",
+        facecolor="white",
     )
     axes = fig.subplots(len(models), n_layers, squeeze=False)
     for i, (model, label) in enumerate(zip(models, labels, strict=True)):
@@ -100,7 +109,7 @@ def plot_activation_histograms(
             ax.hist(a[np.isfinite(a)], bins=bins, color=COLORS[i % len(COLORS)], log=True)
             ax.set_yticks([], minor=True)
             ax.set_yticks([])
-            ax.tick_params(labelsize=7)
+            ax.tick_params(labelsize=MIN_FONT_PT)
             if i == 0:
                 ax.set_title(f"layer {l + 1}", fontsize=9)
             if l == 0:
@@ -114,7 +123,8 @@ def plot_losses(histories: dict[str, dict[str, Any]], title: str = "", log: bool
     ax = fig.subplots()
     start = min(float(h["loss"][0]) for h in histories.values())
     top = 100.0 * start  # an exploding loss leaves the plot here instead of flattening the rest
-    for (label, h), color in zip(histories.items(), COLORS, strict=False):
+    for (label, h), look in zip(histories.items(), line_styles(list(histories)), strict=True):
+        color = look["color"]
         loss = np.asarray(h["loss"], dtype=float)
         ax.plot(np.arange(len(loss)), np.minimum(loss, top), color=color, lw=1.8, label=label)
         if h.get("diverged"):

@@ -18,10 +18,11 @@ from collections.abc import Mapping
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from numpy.typing import NDArray
 
 from actbook.catalog.appearance import TITLES
-from actbook.figures.plotting import COLORS, new_figure
+from actbook.figures.plotting import line_styles, new_figure
 from actbook.lab.datasets import spirals
 from actbook.lab.training import train_on_spirals
 
@@ -39,17 +40,20 @@ def plot_moments(
     :func:`moments_through_depth`; ``target`` draws the fixed point (mean, variance) dotted.
     """
     fig, (ax_m, ax_v) = new_figure()
-    for (label, (means, variances)), color in zip(runs.items(), COLORS, strict=False):
+    names = [TITLES.get(label, label) for label in runs]
+    looks = line_styles(names)
+    for name, (means, variances), look in zip(names, runs.values(), looks, strict=True):
         layers = np.arange(1, len(means) + 1)
-        name = TITLES.get(label, label)
-        ax_m.plot(layers, means, color=color, lw=2, label=name)
-        ax_v.plot(layers, variances, color=color, lw=2, label=name)
+        ax_m.plot(layers, means, lw=2, label=name, **look)
+        ax_v.plot(layers, variances, lw=2, label=name, **look)
     if target is not None:
         ax_m.axhline(target[0], color="k", ls=":", lw=1, label="fixed point")
         ax_v.axhline(target[1], color="k", ls=":", lw=1, label="fixed point")
     ax_m.set(xlabel="layer", ylabel="mean of the activations", title="Mean")
     ax_v.set(xlabel="layer", ylabel="variance of the activations", title="Variance")
     ax_v.set_ylim(bottom=0)
+    for ax in (ax_m, ax_v):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # layers are whole numbers
     for ax in (ax_m, ax_v):
         ax.legend(fontsize="small")
     return fig

@@ -24,11 +24,18 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import numpy as np
-from matplotlib.colors import ListedColormap, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from actbook.catalog.appearance import TITLES
-from actbook.figures.plotting import COLORS, Blitter, corner_text
+from actbook.catalog.appearance import TITLES, style
+from actbook.figures.plotting import (
+    COLORS,
+    WIDTH,
+    Blitter,
+    corner_text,
+    line_styles,
+    region_cmap,
+)
 from actbook.figures.widgets import Choice, InteractiveFigure, Slider
 from actbook.lab import datasets
 from actbook.lab.datasets import spirals
@@ -133,11 +140,6 @@ def _grid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return datasets.grid([[-LIM, -LIM], [LIM, LIM]], steps=GRID_STEPS, margin=0.0)
 
 
-def _region_cmap() -> ListedColormap:
-    light = [tuple(0.55 + 0.45 * c for c in to_rgb(col)) for col in COLORS[:3]]
-    return ListedColormap(light)
-
-
 def _predict_grid(run: Run, epochs: int) -> np.ndarray:
     xx, _, pts = _grid()
     return run.model(epochs).predict(pts).reshape(xx.shape)
@@ -152,11 +154,14 @@ def boundary_grid(
 ) -> Figure:
     """One panel per (dataset, activation): the learned regions, the data and the training
     accuracy. Rows are datasets, columns activations."""
+    side = min(2.2, WIDTH / len(activations))  # the course's figure width at most
     fig = Figure(
-        figsize=(2.2 * len(activations), 2.25 * len(names)), facecolor="white", layout="constrained"
+        figsize=(side * len(activations), (side + 0.05) * len(names)),
+        facecolor="white",
+        layout="constrained",
     )
     axes = fig.subplots(len(names), len(activations), squeeze=False)
-    cmap = _region_cmap()
+    cmap = region_cmap(3)
     for i, name in enumerate(names):
         X, y = toy_data(name)
         for j, act in enumerate(activations):
@@ -201,7 +206,7 @@ class DecisionBoundaryPlot:
         self.image = self.ax_map.imshow(
             np.zeros(xx.shape),
             origin="lower",
-            cmap=_region_cmap(),
+            cmap=region_cmap(3),
             extent=(-LIM, LIM, -LIM, LIM),
             vmin=0,
             vmax=2,
@@ -295,7 +300,7 @@ def boundary_explorer() -> InteractiveFigure:
 # Gradient pathologies (II.4) ------------------------------------------------------------
 
 FLOW_ACTIVATIONS = ("sigmoid", "tanh", "relu")
-_COLOR = {"sigmoid": COLORS[0], "tanh": COLORS[2], "relu": COLORS[1], "leaky_relu": COLORS[3]}
+_COLOR = {name: style(name)["color"] for name in ("sigmoid", "tanh", "relu", "leaky_relu")}
 
 
 def deep_net(
@@ -359,6 +364,7 @@ def ratio_figure(ratios: dict[str, dict[int, float]]) -> Figure:
         r"\|\partial L/\partial W_{L+1}\|$",
     )
     ax.grid(True, which="major", alpha=0.3)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # depths are whole numbers
     ax.legend(fontsize="small")
     return fig
 
@@ -377,13 +383,19 @@ class GradientFlowPlot:
             for act in FLOW_ACTIVATIONS
         }
         (self.bound,) = self.ax.semilogy(
-            [], [], "k--", lw=1, label="sigmoid's last layer × $0.25^{L+1-l}$"
+            [],
+            [],
+            "--",
+            color=_COLOR["sigmoid"],
+            lw=1,  # sigmoid's: in its colour
+            label="sigmoid's last layer × $0.25^{L+1-l}$",
         )
         self.ax.set(
             xlabel="layer l (1 = input side)",
             ylabel=r"$\|\partial L/\partial W_l\|$ at initialisation",
         )
         self.ax.grid(True, which="major", alpha=0.3)
+        self.ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # layers are whole numbers
         self.ax.legend(fontsize="small", loc="lower right")
         self.update()
 
@@ -454,6 +466,7 @@ def norms_by_gain_figure(
         title=f"{TITLES[activation]}, {depth} hidden layers of {width}, spirals",
     )
     ax.grid(True, alpha=0.3)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize="small", ncols=2)
     return fig
 
@@ -480,7 +493,8 @@ def clipping_figure(runs: dict[str, dict]) -> Figure:
     """Loss (left) and global gradient norm (right) per epoch of the runs in ``runs``."""
     fig = Figure(figsize=(8.0, 3.2), facecolor="white", layout="constrained")
     ax_l, ax_g = fig.subplots(1, 2)
-    for (label, h), color in zip(runs.items(), COLORS, strict=False):
+    for (label, h), look in zip(runs.items(), line_styles(list(runs)), strict=True):
+        color = look["color"]
         e = np.arange(len(h["loss"]))
         ax_l.semilogy(e, h["loss"], color=color, lw=2, label=label)
         ax_g.semilogy(e, h["grad_norm"], color=color, lw=2, label=label)

@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from actbook.catalog import numeric
-from actbook.figures.plotting import COLORS
+from actbook.figures.plotting import WIDTH, draw_regions
 from actbook.lab.datasets import circles, grid, spirals
 from actbook.lab.diagnostics import activation_stats, dead_fraction, vanishing_ratio
 from actbook.lab.nn import MLP
@@ -296,16 +296,15 @@ def dead_at_init(
 
 
 def plot_boundaries(models: Sequence[MLP], titles: Sequence[str], X, y) -> Figure:
-    """Decision regions of classifiers on 2-D data, side by side, with the data on top."""
+    """Decision regions of classifiers on 2-D data, side by side, with the data on top (the
+    course's one region style, :func:`actbook.figures.plotting.draw_regions`)."""
     xx, yy, pts = grid(X, steps=150, margin=0.2)
-    fig = Figure(figsize=(3.6 * len(models), 3.4), layout="constrained", facecolor="white")
+    extent = (float(xx.min()), float(xx.max()), float(yy.min()), float(yy.max()))
+    width = min(WIDTH, 2.8 * len(models))
+    fig = Figure(figsize=(width, width / len(models) + 0.4), layout="constrained",
+                 facecolor="white")  # fmt: skip
     axes = np.atleast_1d(fig.subplots(1, len(models)))
-    k = int(np.max(y)) + 1
-    from matplotlib.colors import ListedColormap
-
-    cmap = ListedColormap(COLORS[:k])
     for ax, model, title in zip(axes, models, titles, strict=True):
-        ax.contourf(xx, yy, model.predict(pts).reshape(xx.shape), levels=k, alpha=0.25, cmap=cmap)
-        ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, s=8, edgecolors="none")
-        ax.set(title=title, xticks=[], yticks=[], aspect="equal")
+        draw_regions(ax, model.predict(pts).reshape(xx.shape), extent, X, y)
+        ax.set(title=title, aspect="equal")
     return fig

@@ -35,6 +35,7 @@ from actbook.catalog.advice import (
     recommend,
 )
 from actbook.catalog.appearance import TITLES
+from actbook.figures.tables import markdown_table
 
 __all__ = [
     "draw_tree",
@@ -66,16 +67,25 @@ def _box(ax, x: float, y: float, text: str, fill: str, w: float, h: float, bold=
 
 
 def _arrow(ax, p: tuple[float, float], q: tuple[float, float], label: str = "") -> None:
+    """A straight arrow from ``p`` to ``q``, its label beside the middle of the arrow."""
     ax.annotate(
         "", xy=q, xytext=p, arrowprops=dict(arrowstyle="-|>", color="0.35", lw=0.9, shrinkA=0)
     )
     if label:
-        t = 0.5  # mid-span: the fan is widest there, so neighbouring labels do not collide
-        x, y = p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])
-        ax.text(
-            x, y, label, ha="center", va="center", fontsize=10, color="0.15",
-            bbox=dict(fc="white", ec="none", pad=0.6),
-        )  # fmt: skip
+        x, y = (p[0] + q[0]) / 2, (p[1] + q[1]) / 2
+        ax.text(x - 0.1, y, label, ha="right", va="center", fontsize=10, color="0.15")
+
+
+def _elbow(ax, p: tuple[float, float], q: tuple[float, float], x_turn: float, label: str) -> None:
+    """An edge that leaves ``p`` to the right, turns at ``x_turn`` and enters ``q`` straight,
+    its label above the last stretch: no edge crosses another edge's label."""
+    ax.plot([p[0], x_turn, x_turn], [p[1], p[1], q[1]], color="0.35", lw=0.9)
+    ax.annotate(
+        "", xy=q, xytext=(x_turn, q[1]),
+        arrowprops=dict(arrowstyle="-|>", color="0.35", lw=0.9, shrinkA=0, shrinkB=0),
+    )  # fmt: skip
+    ax.text((x_turn + q[0]) / 2, q[1] + 0.08, label, ha="center", va="bottom", fontsize=10,
+            color="0.15")  # fmt: skip
 
 
 def draw_tree() -> Figure:
@@ -87,8 +97,8 @@ def draw_tree() -> Figure:
     ax.axis("off")
     n = len(leaves())
     ys = np.linspace(9.0, 0.0, n)  # one row per leaf, hidden-layer leaves on top
-    x_root, x_layer, x_q, x_leaf = 0.62, 1.95, 3.95, 8.55
-    w_leaf, h = 2.8, 0.78
+    x_root, x_layer, x_q, x_turn, x_leaf = 0.62, 1.95, 3.65, 4.75, 8.6
+    w_q, w_leaf, h = 1.8, 2.8, 0.78
     _box(ax, x_root, 4.5, "Choose an\nactivation", "#FFE5E5", 1.2, 1.0, bold=True)
     _box(ax, x_layer, 4.5, ROOT_QUESTION, "#FFFFFF", 1.3, 0.7)
     _arrow(ax, (x_root + 0.6, 4.5), (x_layer - 0.65, 4.5))
@@ -96,12 +106,17 @@ def draw_tree() -> Figure:
     for layer, q in TREE.items():
         k = len(q.answers)
         y_q = float(np.mean(ys[row : row + k]))
-        _box(ax, x_q, y_q, q.text.replace(": ", ":\n"), "#FFFFFF", 1.9, 0.8)
-        _arrow(ax, (x_layer + 0.65, 4.5), (x_q - 0.95, y_q), LAYER_LABELS[layer])
+        _box(ax, x_q, y_q, q.text.replace(": ", ":\n"), "#FFFFFF", w_q, 0.8)
+        ax.annotate(
+            "", xy=(x_q - w_q / 2, y_q), xytext=(x_layer, 4.5 + (0.35 if y_q > 4.5 else -0.35)),
+            arrowprops=dict(arrowstyle="-|>", color="0.35", lw=0.9, shrinkA=0),
+        )  # fmt: skip
+        ax.text(x_layer + 0.1, (4.5 + y_q) / 2, LAYER_LABELS[layer], ha="left", va="center",
+                fontsize=10, color="0.15")  # fmt: skip
         for leaf in q.answers:
             y = float(ys[row])
             _box(ax, x_leaf, y, f"✓ {leaf.activation}\n{leaf.tagline}", leaf.fill, w_leaf, h)
-            _arrow(ax, (x_q + 0.95, y_q), (x_leaf - w_leaf / 2, y), leaf.label)
+            _elbow(ax, (x_q + w_q / 2, y_q), (x_leaf - w_leaf / 2, y), x_turn, leaf.label)
             row += 1
     return fig
 
@@ -342,35 +357,45 @@ TEXT_COST = {
 def comparison_table(costs: dict[str, dict[str, float]] | None = None) -> str:
     """Section IV's comparison table, numeric half, as Markdown: formula, computed range, the
     text's cost label and the measured costs."""
-    head = (
-        "| activation | formula | range | usual label | × ReLU per element (f32 / f64) "
-        "| × ReLU, dense layer (f32) |\n|---|---|---|---|---|---|"
-    )
-    rows = [head]
-    for name, formula, *_ in TABLE_ROWS:
-        rows.append(
-            f"| {TITLES[name]} | ${formula}$ | ${range_text(name)}$ | {TEXT_COST[name]} "
-            f"| {cost_cell(name, costs)} | {cost_cell(name, costs, ('layer_float32',))} |"
-        )
+    header = ["activation", "formula", "range", "usual label", "× ReLU per element (f32 / f64)",
+              "× ReLU, dense layer (f32)"]  # fmt: skip
+    rows = [
+        [
+            TITLES[name],
+            f"${formula}$",
+            f"${range_text(name)}$",
+            TEXT_COST[name],
+            cost_cell(name, costs),
+            cost_cell(name, costs, ("layer_float32",)),
+        ]  # fmt: skip
+        for name, formula, *_ in TABLE_ROWS
+    ]
     lo, hi, err = softmax_range_check()
     if not (0.0 < lo and hi < 1.0 and err < 1e-12):
         raise AssertionError(f"softmax left (0, 1) or lost its sum: {lo}, {hi}, {err}")
     rows.append(
-        r"| Softmax | $\frac{e^{z_i}}{\sum_j e^{z_j}}$ | $(0, 1)$, $\sum_i = 1$ "
-        f"| {TEXT_COST['softmax']} | {cost_cell('softmax', costs)} "
-        f"| {cost_cell('softmax', costs, ('layer_float32',))} |"
+        [
+            "Softmax",
+            r"$\frac{e^{z_i}}{\sum_j e^{z_j}}$",
+            r"$(0, 1)$, $\sum_i = 1$",
+            TEXT_COST["softmax"],
+            cost_cell("softmax", costs),
+            cost_cell("softmax", costs, ("layer_float32",)),
+        ]  # fmt: skip
     )
-    return "\n".join(rows)
+    return markdown_table(header, rows)
 
 
 def usage_table() -> str:
     """Section IV's comparison table, qualitative half: the text's advantages, disadvantages
     and best use, with the audit's corrections in brackets."""
-    rows = ["| activation | advantages | disadvantages | best use |", "|---|---|---|---|"]
-    for name, _, adv, dis, use in TABLE_ROWS:
-        rows.append(f"| {TITLES[name]} | {adv} | {dis} | {use} |")
+    rows = [[TITLES[name], adv, dis, use] for name, _, adv, dis, use in TABLE_ROWS]
     rows.append(
-        "| Softmax | A probability distribution | Couples all units: the output layer "
-        "(and attention) | Multi-class output |"
+        [
+            "Softmax",
+            "A probability distribution",
+            "Couples all units: the output layer (and attention)",
+            "Multi-class output",
+        ]  # fmt: skip
     )
-    return "\n".join(rows)
+    return markdown_table(["activation", "advantages", "disadvantages", "best use"], rows)

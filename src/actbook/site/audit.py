@@ -62,7 +62,10 @@ THEME_CONTROL = (
     " || !!el.closest('.bd-header-article, .header-article-items')"
 )
 CONTROLS = "input, select, textarea, button, summary, [role=button]"
-INTERACTIVE_RANGE = "figure.actbook-interactive input[type=range]"
+# The control of a precomputed figure: a range over frames, or a dropdown for a choice.
+INTERACTIVE_RANGE = (
+    "figure.actbook-interactive input[type=range], figure.actbook-interactive select"
+)
 
 # TeX that MathJax should have turned into math: display delimiters or a TeX command.
 RAW_TEX = re.compile(
@@ -201,6 +204,214 @@ def is_local(url: str) -> bool:
     return parts.scheme in INLINE_SCHEMES or parts.hostname in LOCAL_HOSTS
 
 
+# ----------------------------------------------------------------------------- reading
+#: A phone and a desktop window: nothing may be cut off or scroll the page sideways at either.
+READING_WIDTHS = (390, 1400)
+#: The width at which every figure's smallest text must reach MIN_FIGURE_TEXT_PX.
+FIGURE_WIDTH = 1400
+MIN_FIGURE_TEXT_PX = 9.0
+
+# What a reader should never see in an output: Python and SymPy spelling of values.
+_REPRS = {
+    "SymPy infinity (write ∞)": re.compile(r"(?<![\w.])-?oo\b|\bzoo\b"),
+    "Python None (write none, or say what is missing)": re.compile(r"\bNone\b"),
+    "a check printed as True/False (say what holds)": re.compile(
+        r"[:=]\s*(?:True|False)\b|\b(?:True|False)\s*$"
+    ),
+    "a float with more than 6 significant digits": re.compile(
+        r"(?<![\w.])[-+]?(?:\d+\.\d+|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])"
+    ),
+}
+MAX_SIGNIFICANT_DIGITS = 6
+
+
+def _significant_digits(number: str) -> int:
+    mantissa = re.split(r"[eE]", number.lstrip("+-"))[0].replace(".", "")
+    return len(mantissa.lstrip("0")) or 1
+
+
+#: The tag of a cell whose digits are the lesson (a constant to 30 digits): its outputs may
+#: hold long floats; every other rule holds there too.
+FULL_PRECISION_TAG = "full-precision"
+
+
+def reader_reprs(text: str, full_precision: bool = False) -> list[str]:
+    """The Python/SymPy reprs in ``text`` that a reader should not see, one line each.
+
+    The one rule of the course: values are written for people: ``∞`` not ``oo``, "none" not
+    ``None``, a check states what holds instead of printing ``True``, and a float keeps at most
+    :data:`MAX_SIGNIFICANT_DIGITS` significant digits (3 unless more teach something).
+
+    >>> for r in reader_reprs("range: (-1.7581, oo)|equals: True|0.22916666666666666, 0.25"
+    ...                       .replace("|", chr(10))): print(r)
+    SymPy infinity (write ∞): range: (-1.7581, oo)
+    a check printed as True/False (say what holds): equals: True
+    a float with more than 6 significant digits: 0.22916666666666666, 0.25
+    """
+    found = []
+    for line in text.splitlines():
+        for what, rx in _REPRS.items():
+            hits = list(rx.finditer(line))
+            if what.startswith("a float"):
+                if full_precision:
+                    continue
+                hits = [m for m in hits if _significant_digits(m.group(0)) > MAX_SIGNIFICANT_DIGITS]
+            if hits:
+                found.append(f"{what}: {line.strip()[:120]}")
+    return found
+
+
+@dataclass
+class FigureShown:
+    """One figure as a page shows it: its PNG's size, its shown size, its PNG text chunks."""
+
+    src: str
+    natural_width: int
+    shown_width: float
+    meta: dict[str, str]
+
+    @property
+    def scale(self) -> float:
+        return self.shown_width / max(1, self.natural_width)
+
+
+# Every element of the article wider than the viewport or clipped; page-level sideways scroll;
+# scrolling elements (display math, code) that show no cue (scrollbar or shadow) that they do.
+_OVERFLOW = """() => {
+  const W = document.documentElement.clientWidth;
+  const where = e => ' in #' + ((e.closest('section[id]') || {}).id || '?') + ': '
+    + (e.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 60);
+  const name = e => e.tagName.toLowerCase()
+    + (typeof e.className === 'string' && e.className.trim()
+       ? '.' + e.className.trim().split(/\\s+/).slice(0, 2).join('.') : '');
+  const scrolls = e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+  const out = [], nocue = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > W + 1) out.push(`the page scrolls sideways (${doc.scrollWidth} > ${W} px)`);
+  for (const e of document.querySelectorAll('article *')) {
+    if (!e.checkVisibility()) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    let p = e.parentElement, inScroller = false;
+    while (p && p !== document.body) {
+      if (scrolls(p)) { inScroller = true; break; }
+      p = p.parentElement;
+    }
+    if (!inScroller && (r.right > W + 1 || r.left < -1)) {
+      out.push(`${name(e)} spans ${Math.round(r.left)}..${Math.round(r.right)} px${where(e)}`);
+      continue;
+    }
+    const cs = getComputedStyle(e);
+    if (e.scrollWidth > e.clientWidth + 1 && e.tagName !== 'IMG') {
+      // inline boxes have no client width; MathJax's assistive MathML is hidden on purpose
+      const judged = cs.display !== 'inline' && e.tagName !== 'MJX-ASSISTIVE-MML';
+      if (judged && ['hidden', 'clip'].includes(cs.overflowX)) {
+        // what is drawn beyond the box (scrollWidth also counts hidden assistive MathML)
+        let right = r.right, left = r.left;
+        for (const d of e.querySelectorAll('*')) {
+          if (d.closest('mjx-assistive-mml')) continue;
+          const b = d.getBoundingClientRect();
+          if (b.width === 0 || b.height === 0) continue;
+          right = Math.max(right, b.right); left = Math.min(left, b.left);
+        }
+        const cut = Math.round(Math.max(right - r.right, r.left - left));
+        if (cut > 1) out.push(`${name(e)} clips ${cut} px${where(e)}`);
+      } else if (scrolls(e)) {
+        const bar = e.offsetHeight - e.clientHeight
+          - parseFloat(cs.borderTopWidth) - parseFloat(cs.borderBottomWidth);
+        const shadow = /gradient/.test(cs.backgroundImage);
+        if (!(bar > 0 && cs.scrollbarWidth !== 'none') && !shadow)
+          nocue.push(`${name(e)} scrolls with no visible cue${where(e)}`);
+      }
+    }
+  }
+  return {out, nocue};
+}"""
+
+_TABLES = """() => [...document.querySelectorAll('article table')].flatMap((t, i) => {
+  const width = r => [...r.cells].reduce((s, c) => s + (c.colSpan || 1), 0);
+  const rows = [...t.rows];
+  if (!rows.length) return [];
+  const head = t.tHead && t.tHead.rows.length ? t.tHead.rows[0] : rows[0];
+  const n = width(head);
+  return rows.filter(r => width(r) !== n).map(r =>
+    `table ${i + 1} (${n} columns) has a row of ${width(r)}: `
+    + r.textContent.trim().replace(/\\s+/g, ' ').slice(0, 80));
+})"""
+
+_OUTPUT_TEXT = """tag => [...document.querySelectorAll('article .cell_output')]
+  .filter(e => e.checkVisibility())
+  .map(e => {  // code spans hold code on purpose (a config value `True`): not judged
+    const c = e.cloneNode(true);
+    c.querySelectorAll('code').forEach(k => k.remove());
+    e.after(c); const text = c.innerText; c.remove();
+    return {text, precise: !!e.closest('.tag_' + tag)};
+  })"""
+
+_CODE_LINES = """() => [...document.querySelectorAll('article .cell_input pre')]
+  .filter(e => e.checkVisibility())
+  .reduce((n, e) => n + e.textContent.replace(/\\n+$/, '').split('\\n').length, 0)"""
+
+# A cell hidden whole (tag hide-cell): a bare "Show code cell content" toggle, nothing else.
+_HIDDEN_CELLS = """() => [...document.querySelectorAll('article details summary')]
+  .filter(e => /show code cell content/i.test(e.textContent)).length"""
+
+_FIGURES = """() => [...document.querySelectorAll('article img')]
+  .filter(m => m.checkVisibility() && m.naturalWidth > 0)
+  .map(m => ({src: m.currentSrc || m.src, natural: m.naturalWidth,
+              shown: m.getBoundingClientRect().width}))"""
+
+
+def png_text(data: bytes) -> dict[str, str]:
+    """The text chunks of a PNG (where the course's figures record their smallest text)."""
+    from PIL import Image
+
+    try:
+        img = Image.open(io.BytesIO(data))
+        img.load()
+    except Exception:  # not a PNG (an SVG logo): no chunks
+        return {}
+    return {str(k): str(v) for k, v in getattr(img, "text", {}).items()}
+
+
+def _image_bytes(src: str) -> bytes:
+    import base64
+    import urllib.request
+
+    if src.startswith("data:"):
+        head, _, payload = src.partition(",")
+        return base64.b64decode(payload) if head.endswith(";base64") else payload.encode()
+    if not is_local(src):
+        return b""
+    with urllib.request.urlopen(src, timeout=10) as r:  # the local test server only
+        return r.read()
+
+
+def _check_reading(page, report: PageReport) -> None:
+    """Measure the page as read on a phone and on a desktop window (see READING_WIDTHS)."""
+    for width in READING_WIDTHS:
+        page.set_viewport_size({"width": width, "height": VIEWPORT["height"]})
+        page.wait_for_timeout(100)  # let the theme re-lay out (sidebars collapse)
+        found = page.evaluate(_OVERFLOW)
+        report.overflow[width] = found["out"]
+        report.no_scroll_cue[width] = found["nocue"]
+        if width == FIGURE_WIDTH:
+            for m in page.evaluate(_FIGURES):
+                meta = png_text(_image_bytes(m["src"]))
+                report.figures.append(
+                    FigureShown(m["src"][:80], int(m["natural"]), float(m["shown"]), meta)
+                )
+    page.set_viewport_size(VIEWPORT)
+    report.ragged_tables = page.evaluate(_TABLES)
+    report.reprs = [
+        r
+        for out in page.evaluate(_OUTPUT_TEXT, FULL_PRECISION_TAG)
+        for r in reader_reprs(out["text"], out["precise"])
+    ]
+    report.code_lines = int(page.evaluate(_CODE_LINES))
+    report.hidden_cells = int(page.evaluate(_HIDDEN_CELLS))
+
+
 # ----------------------------------------------------------------------------- one page
 @dataclass
 class PageReport:
@@ -223,6 +434,14 @@ class PageReport:
     dark_theme: str = ""
     dark_figure_luminance: list[float] = field(default_factory=list)
     screenshots: list[Path] = field(default_factory=list)
+    # How the page reads (measured at the widths of READING_WIDTHS):
+    overflow: dict[int, list[str]] = field(default_factory=dict)  # width -> what is cut off
+    no_scroll_cue: dict[int, list[str]] = field(default_factory=dict)  # scrollers with no cue
+    ragged_tables: list[str] = field(default_factory=list)
+    reprs: list[str] = field(default_factory=list)  # see reader_reprs
+    code_lines: int = 0  # lines of code a reader sees (hidden and folded cells excluded)
+    hidden_cells: int = 0  # "Show code cell content" toggles: cells hidden whole
+    figures: list[FigureShown] = field(default_factory=list)  # at FIGURE_WIDTH
 
 
 _WAIT_MATH = """async () => {
@@ -275,10 +494,16 @@ def _check_interactive(page, report: PageReport) -> None:
         fig.scroll_into_view_if_needed()
         before = fig.evaluate(_FIGURE_STATE)
         shot_before = fig.screenshot()
-        rng.focus()
-        page.keyboard.press("End")
+        is_select = rng.evaluate("e => e.tagName === 'SELECT'")
+        if is_select:
+            n = rng.locator("option").count()
+            last = n - 1 if rng.evaluate("e => e.selectedIndex") != n - 1 else 0
+            rng.select_option(index=last)
+        else:
+            rng.focus()
+            page.keyboard.press("End")
         after = fig.evaluate(_FIGURE_STATE)
-        if after == before:  # it was at the end already: go to the other end
+        if after == before and not is_select:  # it was at the end already: the other end
             page.keyboard.press("Home")
             after = fig.evaluate(_FIGURE_STATE)
         shot_after = fig.screenshot()
@@ -292,7 +517,12 @@ def _check_interactive(page, report: PageReport) -> None:
                 "pixels_changed": shot_before != shot_after,
             }
         )
-        rng.fill(rng.evaluate("e => e.defaultValue"))  # back to the default frame
+        if is_select:  # back to the default frame
+            rng.select_option(
+                index=rng.evaluate("e => [...e.options].findIndex(o => o.defaultSelected)")
+            )
+        else:
+            rng.fill(rng.evaluate("e => e.defaultValue"))
 
 
 def _check_controls(page, report: PageReport) -> None:
@@ -390,7 +620,7 @@ def audit_page(
         lambda r: r.status >= 400 and report.failed_requests.append(f"{r.status} {r.url}"),
     )
     try:
-        page.goto(base_url + page_path, wait_until="load")
+        page.goto(base_url + page_path, wait_until="load", timeout=180_000)  # a loaded machine
         page.evaluate("() => document.fonts.ready.then(() => true)")
         if page.evaluate(_WAIT_MATH) < 0:
             report.console_errors.append("MathJax never started")
@@ -398,6 +628,7 @@ def audit_page(
         report.math_sources = math["n"]
         report.math_untypeset = math["untypeset"]
         report.raw_tex = sorted({m.group(0) for m in RAW_TEX.finditer(math["text"])})
+        _check_reading(page, report)
 
         images = page.evaluate(_IMAGES)
         report.images = len(images)
@@ -476,3 +707,21 @@ def page_weight(browser_, url: str) -> dict[str, Any]:
         "math_ready_ms": float(timing["ready"]),
         "heaviest": resources[:5],
     }
+
+
+# ----------------------------------------------------------------------------- reading report
+def reading_report(browser_, base_url: str, page_path: str) -> PageReport:
+    """Only the reading measures of one page (overflow, tables, reprs, code, figures): what
+    ``python -m actbook.site.audit`` reports, without axe, controls or screenshots."""
+    report = PageReport(page_path)
+    context = browser_.new_context(viewport=VIEWPORT, color_scheme="light")
+    context.route("**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort())
+    page = context.new_page()
+    try:
+        page.goto(base_url + page_path, wait_until="load", timeout=180_000)
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        page.evaluate(_WAIT_MATH)
+        _check_reading(page, report)
+    finally:
+        context.close()
+    return report

@@ -55,6 +55,7 @@ LEFT_OUT = {
     "src/actbook/site/edition.py": "generates the edition from the instructor repository",
     "src/actbook/site/audit.py": "the browser audit of the instructor test suite",
     "chapters/instructor_guide.md": "grading, and what grading cannot stop: instructor build",
+    "chapters/course_performance.md": "build and grading timings for staff: instructor build",
 }
 #: Requirements of the instructor's test suite and lint only (no page or exercise needs them).
 DEV_ONLY = frozenset(

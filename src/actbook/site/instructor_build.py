@@ -4,8 +4,10 @@ The student site (``make book`` → ``_build/html``) never holds a solution: ``s
 excluded and absent from the table of contents. This build reads the same sources through an
 overlay (a configuration and a table of contents written to a temporary folder) in which each
 released exercise ``exercises/<id>/<id>`` gets its instructor copy ``solutions/<id>/<id>`` as a
-sub-page, shown and never executed, and the instructor guide (``chapters/instructor_guide.md``:
-grading, and what grading cannot stop) is added as a part of its own. The guide is not on the
+sub-page, shown and never executed, and the staff's pages (the instructor guide,
+``chapters/instructor_guide.md``: grading, and what grading cannot stop; and
+``chapters/course_performance.md``: build, figure and grading timings against their targets)
+are added as a part of their own. The guide is not on the
 student site, which the public student edition builds too (``make student-edition``). The
 build goes to a temporary folder and then replaces ``_build/instructor/html``; nothing of the
 student build is written, and its execution cache is copied, not shared.
@@ -30,9 +32,11 @@ from actbook.paths import ROOT  # noqa: E402
 
 OUTPUT = ROOT / "_build" / "instructor" / "html"
 #: Pages of the instructor edition only, as a part of the table of contents.
+#: The guide says how to grade; the course's performance shows the build, figure and grading
+#: timings against their targets. Both are for the people who run the course, not its students.
 INSTRUCTOR_PART = {
-    "caption": "For instructors",
-    "chapters": [{"file": "chapters/instructor_guide"}],
+    "caption": "For instructors and maintainers",
+    "chapters": [{"file": "chapters/instructor_guide"}, {"file": "chapters/course_performance"}],
 }
 BANNER = "Instructor edition: it shows the solutions and hidden tests. Never publish it."
 
