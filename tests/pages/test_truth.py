@@ -321,7 +321,8 @@ def markdown_of(nb: Path) -> str:
 
 def readable(text: str) -> str:
     """What a reader reads of a page: its prose, and the captions and alt texts of its cells."""
-    shown = re.findall(r"^:\s+(?:caption|alt):(.*)$", text, re.M)
+    # a figure option as a `:caption:` line or in jupytext's YAML block
+    shown = re.findall(r"^(?::|\s)\s*(?:caption|alt):(.*)$", text, re.M)
     return "\n".join([prose(text), *shown])
 
 
@@ -333,6 +334,27 @@ READ = [*PAGES, ROOT / "README.md", ROOT / "edition" / "README.md"]
 def test_no_page_sentence_assumes_an_unseen_source(page):
     hits = unseen_source_sentences(readable(page.read_text()))
     assert not hits, f"{page.name} refers to a document the reader does not have: {hits}"
+
+
+def code_strings(text: str) -> list[str]:
+    """The string literals of a page's code cells: what its code prints or draws."""
+    out = []
+    for cell in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", text, flags=re.S):
+        body = re.sub(r"\A---\n.*?\n---\n", "", cell, flags=re.S)  # the cell's options
+        body = "\n".join(line for line in body.splitlines() if not line.startswith(("%", ":")))
+        tree = ast.parse(body)
+        out += [
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        ]
+    return out
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_printed_string_assumes_an_unseen_source(page):
+    hits = [s for s in code_strings(page.read_text()) if UNSEEN_SOURCE.search(s)]
+    assert not hits, f"{page.name} prints a reference to a document the reader lacks: {hits}"
 
 
 @pytest.mark.parametrize("nb", PROBLEM_SETS, ids=lambda p: p.parent.name)

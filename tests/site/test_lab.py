@@ -82,8 +82,7 @@ def test_a_chapter_runs_all_cells_and_saving_it_unchanged_changes_no_byte(lab, p
     L.double_click(page, RUN_CHAPTER)
     L.wait_until_rendered(page)
     L.wait_kernel(page)
-    L.menu(page, "Run", "Run All Cells")
-    L.wait_idle(page)
+    L.run_all(page)
     code = page.locator(f"{L.PANEL} .jp-CodeCell")
     assert code.count() > 0
     errors = page.locator(

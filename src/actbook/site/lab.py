@@ -171,6 +171,22 @@ def wait_idle(page, timeout: float = 600) -> None:
     page.wait_for_timeout(300)
 
 
+def run_all(page, timeout: float = 600) -> None:
+    """Run All Cells, until every code cell has an execution count. (Waiting for "no [*]"
+    alone can end before the kernel has even gone busy, under load.)"""
+    menu(page, "Run", "Run All Cells")
+    try:
+        page.wait_for_function(
+            f"""() => [...document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputArea-prompt')]
+                      .every(p => /\\[\\d+\\]/.test(p.textContent))""",
+            timeout=timeout * 1000,
+        )
+    except Exception as e:  # say which cells did not run
+        prompts = page.locator(f"{PANEL} .jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+        raise AssertionError(f"not every cell ran: {prompts}") from e
+    wait_idle(page)
+
+
 def run_cell(page, i: int) -> str:
     """Run cell ``i`` (Ctrl+Enter) and return its output as a student reads it."""
     cell = cells(page).nth(i)
