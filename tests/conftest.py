@@ -34,7 +34,7 @@ def _checks_beside_the_instructor_notebooks():
 
 @pytest.fixture(scope="session")
 def built_site() -> Path:
-    """Build the book strictly, once per test process, as `make book` does; return _build/html.
+    """Build the book strictly, once per test run, as `make book` does; return _build/html.
 
     Tests that use it belong to the xdist group "book" so that one worker builds it. Should
     two processes build anyway, a lock serialises them: two builds writing one execution
@@ -45,10 +45,18 @@ def built_site() -> Path:
     import subprocess
 
     (ROOT / "_build").mkdir(exist_ok=True)
+    # Once per test run, whichever worker comes first: `make book` empties _build/html, so a
+    # second build would pull the site from under the other worker's tests.
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", f"pid{os.getpid()}")
+    stamp = ROOT / "_build" / f".book-built-{run}"
     with open(ROOT / "_build" / ".book.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        proc = subprocess.run(["make", "book"], cwd=ROOT, capture_output=True, text=True)
-        log = proc.stdout + proc.stderr
-        (ROOT / "_build" / "test-build.log").write_text(log)
-    assert proc.returncode == 0, "the strict book build failed:\n" + log[-5000:]
+        if not stamp.exists():
+            proc = subprocess.run(["make", "book"], cwd=ROOT, capture_output=True, text=True)
+            log = proc.stdout + proc.stderr
+            (ROOT / "_build" / "test-build.log").write_text(log)
+            assert proc.returncode == 0, "the strict book build failed:\n" + log[-5000:]
+            for old in (ROOT / "_build").glob(".book-built-*"):
+                old.unlink()
+            stamp.touch()
     return ROOT / "_build" / "html"
