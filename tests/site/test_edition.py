@@ -442,8 +442,9 @@ def sandboxed(cmd: list[str], folder: Path) -> list[str]:
     beside it) hidden, only the Python environment and ``folder`` visible, no network."""
     venv = VENV_BIN.parent
     return [
-        "bwrap", "--ro-bind", "/", "/", "--tmpfs", str(ROOT.parent),
-        "--ro-bind", str(venv), str(venv), "--tmpfs", "/tmp", "--dir", "/tmp/home",
+        # /tmp first: a checkout under /tmp keeps its environment visible
+        "bwrap", "--ro-bind", "/", "/", "--tmpfs", "/tmp", "--tmpfs", str(ROOT.parent),
+        "--ro-bind", str(venv), str(venv), "--dir", "/tmp/home",
         "--bind", str(folder), str(folder), "--dev", "/dev", "--proc", "/proc",
         "--unshare-net", "--unshare-pid", "--die-with-parent",
         "--setenv", "HOME", "/tmp/home", "--setenv", "PYTHONPATH", str(folder / "src"),
