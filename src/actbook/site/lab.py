@@ -192,8 +192,18 @@ def run_cell(page, i: int) -> str:
     cell = cells(page).nth(i)
     prompt = cell.locator(".jp-InputArea-prompt")
     before = prompt.inner_text()
-    prompt.click()
-    page.keyboard.press("Control+Enter")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # A key press can be lost while JupyterLab is still settling a just-opened notebook;
+    # a request that arrived shows "[*]" at once, so pressing again cannot run the cell twice.
+    for _ in range(5):
+        prompt.click()
+        page.keyboard.press("Control+Enter")
+        try:
+            prompt.filter(has_not_text=before).wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
     # Until this cell has a new execution count: under load the kernel may take seconds to
     # go busy, and an idle indicator seen before that would end the wait too early.
     done = prompt.filter(has_not_text="*")
@@ -249,8 +259,14 @@ def slider_latency(page, steps: int = 10) -> list[float]:
     except Exception as e:  # the output says why (a traceback, a text-only widget)
         shown = page.locator(f"{PANEL} .jp-OutputArea").first.inner_text()
         raise AssertionError(f"no widget image; the cell shows: {shown[-1500:]!r}") from e
-    out = []
-    for k in range(steps):
+    out, key = [], "ArrowRight"
+    for _ in range(steps):
+        # Bounce between the slider's ends: a key press at an end changes nothing.
+        now, low, high = (
+            float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax")
+        )
+        if (key == "ArrowRight" and now >= high) or (key == "ArrowLeft" and now <= low):
+            key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
         handle.focus()
         ms = page.evaluate(
             """([key]) => new Promise(resolve => {
@@ -265,8 +281,10 @@ def slider_latency(page, steps: int = 10) -> list[float]:
                   new KeyboardEvent('keydown', {key, bubbles: true}));
                 setTimeout(() => { obs.disconnect(); resolve(-1); }, 30000);
             })""",
-            ["ArrowRight" if k < steps // 2 + 1 else "ArrowLeft"],
+            [key],
         )
+        if ms < 0:
+            raise AssertionError(f"{key} at {now} (range {low}..{high}): no new image in 30 s")
         out.append(ms)
     return out
 
