@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from grading import bare_execution
+from grading import UNSANDBOXED, bare_execution
 from nbgrader.apps import NbGraderAPI
 
 from actbook.course import classroom, parallel, plugins, release
@@ -34,10 +34,10 @@ COURSE = {"students": 1000, "problem_sets": 6}
 MACHINES = {"1 machine x 16 cores": 16, "10 machines x 16 cores": 160}
 
 
-def collected_class(root: Path, aid: str, n: int) -> None:
+def collected_class(root: Path, aid: str, n: int, **config) -> None:
     control = next(s for s in grading_demo.fake_class(aid, False) if s.student == "control-a")
     name = f"{aid}.ipynb"
-    course = classroom.Course(root, [aid])
+    course = classroom.Course(root, [aid], **config)
     course.generate(aid)
     course.release(aid)
     for i in range(n):
@@ -85,11 +85,16 @@ def measure(n: int, aid: str) -> dict:
     ):
         tmp = Path(tmp)
         collected_class(tmp / "template", aid, n)
+        # The same class without the sandbox (one kernel that runs the tests too, as stock
+        # nbgrader does): what the command costs apart from the sandbox's second kernel.
+        collected_class(tmp / "template-unsandboxed", aid, n, **UNSANDBOXED)
         runs = {}
         for key, workers, db in [("sqlite_1", 1, None), ("postgresql_1", 1, "one"),
-                                 ("postgresql_2", 2, "two")]:  # fmt: skip
+                                 ("postgresql_2", 2, "two"),
+                                 ("sqlite_1_unsandboxed", 1, None)]:  # fmt: skip
             url = pg.database(db) if db else None
-            runs[key] = run(tmp / "template", tmp / key, aid, workers, url)
+            template = tmp / ("template-unsandboxed" if "unsandboxed" in key else "template")
+            runs[key] = run(template, tmp / key, aid, workers, url)
             load.append(os.getloadavg()[0])
             print(f"{key}: {n} in {runs[key]['wall_seconds']:.1f} s", flush=True)
         graded = sorted((tmp / "sqlite_1" / "autograded").glob(f"*/{aid}/{aid}.ipynb"))
@@ -117,6 +122,8 @@ def measure(n: int, aid: str) -> dict:
         "median_bare_nbclient_seconds": statistics.median(bare),
         "ratio_to_bare_nbclient": runs["sqlite_1"]["median_process_seconds"]
         / statistics.median(bare),
+        "ratio_to_bare_nbclient_unsandboxed": runs["sqlite_1_unsandboxed"]["median_process_seconds"]
+        / statistics.median(bare),
         "projection": {"course": COURSE, "serial_hours": total * per_sub / 3600, **projection},
         "note": "a projection from this run's figures, not a measurement of such a course",
         "machine": {
@@ -142,7 +149,8 @@ def main(quick: bool = False, argv: list[str] | None = None) -> dict:
         f"{args.n} submissions: {r['sqlite_1']['per_minute']:.1f}/min with 1 worker (SQLite), "
         f"{r['postgresql_2']['per_minute']:.1f}/min with 2 (PostgreSQL): speed-up "
         f"{result['speedup_2_workers']:.2f} of 2; {result['ratio_to_bare_nbclient']:.2f}x bare "
-        f"nbclient; gradebook share {r['sqlite_1']['gradebook_share']:.1%} (SQLite), "
+        f"nbclient sandboxed, {result['ratio_to_bare_nbclient_unsandboxed']:.2f}x without the "
+        f"sandbox; gradebook share {r['sqlite_1']['gradebook_share']:.1%} (SQLite), "
         f"{r['postgresql_1']['gradebook_share']:.1%} (PostgreSQL)"
     )
     return result
