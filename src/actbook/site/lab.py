@@ -263,7 +263,7 @@ def slider_latency(page, steps: int = 10) -> list[float]:
     for _ in range(steps):
         # Bounce between the slider's ends: a key press at an end changes nothing.
         now, low, high = (
-            float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax")
+            float(handle.get_attribute(f"aria-value{a}")) for a in ("now", "min", "max")
         )
         if (key == "ArrowRight" and now >= high) or (key == "ArrowLeft" and now <= low):
             key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
