@@ -410,3 +410,13 @@ def test_a_battery_crosses_in_one_round_trip_with_each_calls_outcome():
     with pytest.raises(AssertionError, match="float-range.*floating-point warning"):
         checks.expect_battery(ns["relu_warns"], cases)
     assert requests == ["calls"] * 3
+
+
+def test_the_kernel_command_names_no_path_through_a_hidden_folder(tmp_path):
+    # sys.executable of `cd benchmarks && ../.venv/bin/python ...`: inside the sandbox the
+    # course is hidden, so "benchmarks/.." is not there and bwrap could not start the kernel.
+    python = f"{sandbox.ROOT}/benchmarks/../.venv/bin/python"
+    argv = sandbox.bwrap_argv([python, "-m", "ipykernel_launcher"], tmp_path / "run",
+                              tmp_path / "work", tmp_path / "scratch", tmp_path / "course")  # fmt: skip
+    kernel = argv[argv.index("--") + 1 :]
+    assert kernel == [f"{sandbox.ROOT}/.venv/bin/python", "-m", "ipykernel_launcher"]

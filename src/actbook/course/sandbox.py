@@ -103,7 +103,9 @@ def bwrap_argv(
              "--setenv", "HOME", str(work), "--setenv", "IPYTHONDIR", str(work / ".ipython"),
              "--setenv", "MPLCONFIGDIR", str(work / ".matplotlib"),
              "--setenv", "TMPDIR", "/tmp", "--"]  # fmt: skip
-    return argv + kernel_cmd
+    # A path through a hidden folder ("/course/benchmarks/../.venv/bin/python", as
+    # sys.executable is when Python was started by a relative path) does not exist inside.
+    return argv + [os.path.normpath(a) if a.startswith("/") else a for a in kernel_cmd]
 
 
 def _matplotlib_cache() -> Path:
