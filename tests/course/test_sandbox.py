@@ -416,7 +416,7 @@ def test_the_kernel_command_names_no_path_through_a_hidden_folder(tmp_path):
     # sys.executable of `cd benchmarks && ../.venv/bin/python ...`: inside the sandbox the
     # course is hidden, so "benchmarks/.." is not there and bwrap could not start the kernel.
     python = f"{sandbox.ROOT}/benchmarks/../.venv/bin/python"
-    argv = sandbox.bwrap_argv([python, "-m", "ipykernel_launcher"], tmp_path / "run",
-                              tmp_path / "work", tmp_path / "scratch", tmp_path / "course")  # fmt: skip
+    folders = [tmp_path / f for f in ("run", "work", "scratch", "course")]
+    argv = sandbox.bwrap_argv([python, "-m", "ipykernel_launcher"], *folders)
     kernel = argv[argv.index("--") + 1 :]
     assert kernel == [f"{sandbox.ROOT}/.venv/bin/python", "-m", "ipykernel_launcher"]
