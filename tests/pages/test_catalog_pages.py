@@ -213,7 +213,13 @@ ELEMENTWISE_PAGES = [
     "swish",
     "mish",
 ]
-OUTLINE = ["Definition", "The derivative, derived", "The figure", "Practise"]
+OUTLINE = [
+    "Definition",
+    "The derivative, derived",
+    "The figure",
+    "Advantages, disadvantages and use cases",
+    "Practise",
+]
 
 
 def sections(md: str) -> dict[str, str]:
@@ -228,6 +234,40 @@ def test_catalog_page_follows_the_one_outline(page):
              for h in sections((CHAPTERS / f"{page}.md").read_text())]  # fmt: skip
     found = [h for h in heads if h in OUTLINE]
     assert found == OUTLINE, f"{page}: the outline's headings in order {OUTLINE}, found {heads}"
+
+
+@pytest.mark.parametrize("page", ELEMENTWISE_PAGES)
+def test_catalog_page_ends_with_its_uses_then_practise(page):
+    heads = list(sections((CHAPTERS / f"{page}.md").read_text()))
+    assert heads[-2:] == OUTLINE[-2:], f"{page}: the last two headings are {heads[-2:]}"
+
+
+#: Every page of the catalog, softmax included (its Jacobian is its derivative).
+CATALOG_PAGES = [*ELEMENTWISE_PAGES[:3], "softmax", *ELEMENTWISE_PAGES[3:]]
+
+
+def displayed_formulas(section: str) -> list[str]:
+    """The display formulas a section shows: its $$ blocks and the code cells' Math displays."""
+    blocks = re.findall(r"^\$\$(.*?)^\$\$", re.sub(r"```.*?```", "", section, flags=re.S),
+                        flags=re.S | re.M)  # fmt: skip
+    shown = [m for cell in code_cells(section) for m in re.findall(r"display\(\s*Math\(", cell)]
+    return [b.strip() for b in blocks] + shown
+
+
+@pytest.mark.parametrize("page", CATALOG_PAGES)
+def test_catalog_page_shows_the_definition_and_the_derivative_once(page):
+    """The Definition states one formula, the derivative section one (the derivative, or
+    softmax's Jacobian): each appears once, as a numbered equation, and the code beside it
+    derives or checks it without displaying it a second time."""
+    found = sections((CHAPTERS / f"{page}.md").read_text())
+    heads = [h for h in found if h == "Definition" or re.search("derivative|Jacobian", h)]
+    assert len(heads) >= 2, f"{page}: no Definition or no derivative section"
+    for head in heads:  # Mish's page also derives softplus' in a section of its own
+        shown = displayed_formulas(found[head])
+        assert len(shown) == 1, f"{page}, {head}: {len(shown)} displays of one formula"
+        assert re.search(r"^\$\$ \(eq-[a-z-]+\)$", found[head], flags=re.M), (
+            f"{page}, {head}: the formula is not a numbered equation"
+        )
 
 
 @pytest.mark.parametrize("page", ELEMENTWISE_PAGES)
