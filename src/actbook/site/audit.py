@@ -218,6 +218,9 @@ _REPRS = {
     "a check printed as True/False (say what holds)": re.compile(
         r"[:=]\s*(?:True|False)\b|\b(?:True|False)\s*$"
     ),
+    "SymPy Matrix repr (show the matrix as math, or say what holds)": re.compile(
+        r"\b(?:Immutable)?(?:Dense)?Matrix\(\["
+    ),
     "a figure printed instead of drawn": re.compile(r"<Figure size \d+x\d+"),
     "zero in scientific notation (write 0)": re.compile(
         r"(?<![\w.])[-+]?0\.0*[eE][-+]?\d+(?![\w.])"
@@ -255,6 +258,8 @@ def reader_reprs(text: str, full_precision: bool = False) -> list[str]:
     ['zero in scientific notation (write 0): | relu | 81% | 0.00e+00 |']
     >>> reader_reprs("<Figure size 1000x640 with 1 Axes>")
     ['a figure printed instead of drawn: <Figure size 1000x640 with 1 Axes>']
+    >>> reader_reprs("diff: Matrix([[0]])")
+    ['SymPy Matrix repr (show the matrix as math, or say what holds): diff: Matrix([[0]])']
     """
     found = []
     for line in text.splitlines():
