@@ -123,10 +123,19 @@ def plot_losses(histories: dict[str, dict[str, Any]], title: str = "", log: bool
     ax = fig.subplots()
     start = min(float(h["loss"][0]) for h in histories.values())
     top = 100.0 * start  # an exploding loss leaves the plot here instead of flattening the rest
+    seen: set[tuple[str, str]] = set()
     for (label, h), look in zip(histories.items(), line_styles(list(histories)), strict=True):
-        color = look["color"]
+        color, ls = look["color"], look.get("ls", "-")
+        # a second run of one activation ("ReLU + clipping") keeps its colour, not its line
+        for other in (ls, "--", ":", "-."):
+            if (color, other) not in seen:
+                ls = other
+                break
+        seen.add((color, ls))
         loss = np.asarray(h["loss"], dtype=float)
-        ax.plot(np.arange(len(loss)), np.minimum(loss, top), color=color, lw=1.8, label=label)
+        ax.plot(
+            np.arange(len(loss)), np.minimum(loss, top), color=color, ls=ls, lw=1.8, label=label
+        )
         if h.get("diverged"):
             ax.plot([len(loss) - 1], [top], "x", color=color, ms=10, mew=2)
     if log:

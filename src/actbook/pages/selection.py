@@ -35,6 +35,9 @@ from actbook.catalog.advice import (
     recommend,
 )
 from actbook.catalog.appearance import TITLES
+
+# imported for its side effect too: a cell returning draw_tree()'s Figure shows it as a PNG
+from actbook.figures import plotting  # noqa: F401
 from actbook.figures.tables import markdown_table
 
 __all__ = [

@@ -218,6 +218,13 @@ _REPRS = {
     "a check printed as True/False (say what holds)": re.compile(
         r"[:=]\s*(?:True|False)\b|\b(?:True|False)\s*$"
     ),
+    "SymPy Matrix repr (show the matrix as math, or say what holds)": re.compile(
+        r"\b(?:Immutable)?(?:Dense)?Matrix\(\["
+    ),
+    "a figure printed instead of drawn": re.compile(r"<Figure size \d+x\d+"),
+    "zero in scientific notation (write 0)": re.compile(
+        r"(?<![\w.])[-+]?0\.0*[eE][-+]?\d+(?![\w.])"
+    ),
     "a float with more than 6 significant digits": re.compile(
         r"(?<![\w.])[-+]?(?:\d+\.\d+|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])"
     ),
@@ -247,6 +254,12 @@ def reader_reprs(text: str, full_precision: bool = False) -> list[str]:
     SymPy infinity (write ∞): range: (-1.7581, oo)
     a check printed as True/False (say what holds): equals: True
     a float with more than 6 significant digits: 0.22916666666666666, 0.25
+    >>> reader_reprs("| relu | 81% | 0.00e+00 |") + reader_reprs("1.5e-05, 10e3, 0.5")
+    ['zero in scientific notation (write 0): | relu | 81% | 0.00e+00 |']
+    >>> reader_reprs("<Figure size 1000x640 with 1 Axes>")
+    ['a figure printed instead of drawn: <Figure size 1000x640 with 1 Axes>']
+    >>> reader_reprs("diff: Matrix([[0]])")
+    ['SymPy Matrix repr (show the matrix as math, or say what holds): diff: Matrix([[0]])']
     """
     found = []
     for line in text.splitlines():
