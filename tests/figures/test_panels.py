@@ -54,6 +54,15 @@ def test_the_gallery_has_one_panel_per_activation_in_reading_order():
     assert found[3][0] == 0 and found[4][0] == found[1][0], "row-major, on the grid"
 
 
+def test_on_a_wide_column_the_gallery_keeps_its_rows_of_three():
+    png = plotting.figure_png(plotting.gallery(GALLERY))
+    html, n = split(f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}" alt="g">')
+    shares = [float(x) for x in re.findall(r"flex: \d+ 1 ([\d.]+)%", html)]
+    assert n == 1 and len(shares) == len(GALLERY)
+    assert 99.5 < sum(shares[:3]) <= 100, "a row's panels fill the column and fit in it"
+    assert sum(shares[:4]) > 100, "the fourth panel starts the next row"
+
+
 def test_a_one_panel_figure_is_left_whole():
     fig = plotting.plot_curves([0, 1], {"a": [0, 1]}, "y")
     assert plotting.PNG_PANELS not in meta(plotting.figure_png(fig))

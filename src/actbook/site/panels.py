@@ -33,7 +33,8 @@ _ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
 
 
 def split_png(data: bytes) -> list[tuple[bytes, int, int]]:
-    """The panels of a figure's PNG (bytes, width, height), or [] when it has none.
+    """The panels of a figure's PNG (bytes, width, height), or [] when it has none; their
+    boxes tile the image (the widths of a row add up to the figure's width).
 
     Each panel keeps the figure's text chunks, except the panel boxes (a panel is split no
     further: splitting is idempotent).
@@ -63,8 +64,14 @@ def split_png(data: bytes) -> list[tuple[bytes, int, int]]:
 
 
 def panels_html(attrs: dict[str, str], srcs: list[str], sizes: list[tuple[int, int]],
-                min_text_px: float) -> str:  # fmt: skip
-    """The ``<span>`` of panel images that replaces an ``<img>`` with ``attrs``."""
+                min_text_px: float, width: int) -> str:  # fmt: skip
+    """The ``<span>`` of panel images that replaces an ``<img>`` with ``attrs``, cut from a
+    figure ``width`` pixels wide.
+
+    A panel's flex basis is its share of the figure's width, so a wide column holds the
+    figure's own rows; it wraps under its neighbour when that share is narrower than the
+    width at which its text is :data:`LEGIBLE_PX` tall.
+    """
     alt = attrs.get("alt", "")
     keep = {k: v for k, v in attrs.items() if k not in ("src", "alt", "width", "height", "style")}
     rest = "".join(f' {k}="{v}"' for k, v in keep.items())
@@ -73,9 +80,9 @@ def panels_html(attrs: dict[str, str], srcs: list[str], sizes: list[tuple[int, i
     for k, (src, (w, h)) in enumerate(zip(srcs, sizes, strict=True)):
         # the description once, on the first panel; the others say where it is
         label = alt if k == 0 and alt else f"panel {k + 1} of {len(srcs)} of the figure above"
-        style = (
-            f"flex: {w} 1 0px; min-width: min(100%, {w * min(scale, 1.0):.0f}px); max-width: {w}px"
-        )
+        share = max(0.0, 100 * w / width - 0.05)  # a hair under: a full row always fits
+        style = (f"flex: {w} 1 {share:.2f}%; min-width: min(100%, {w * min(scale, 1.0):.0f}px);"
+                 f" max-width: {w}px")  # fmt: skip
         imgs.append(
             f'<img src="{src}" alt="{label}" width="{w}" height="{h}" style="{style}"{rest}>'
         )
@@ -112,7 +119,8 @@ def split_page(html: str, read: Callable[[str], bytes | None],
         count += 1
         srcs = [store(k, png) for k, (png, _, _) in enumerate(parts)]
         sizes = [(w, h) for _, w, h in parts]
-        return panels_html(attrs, srcs, sizes, float(meta.get(PNG_MIN_TEXT_PX, 0) or 0))
+        width = Image.open(io.BytesIO(data)).width
+        return panels_html(attrs, srcs, sizes, float(meta.get(PNG_MIN_TEXT_PX, 0) or 0), width)
 
     return _IMG.sub(replace, html), count
 
