@@ -278,6 +278,7 @@ class FigureShown:
     shown_width: float
     meta: dict[str, str]
     scrolls: bool = False  # inside a box that scrolls sideways (the figure is not all in view)
+    panel: bool = False  # one panel of a multi-panel figure (actbook.site.panels)
 
     @property
     def scale(self) -> float:
@@ -379,7 +380,8 @@ _FIGURES = """() => [...document.querySelectorAll('article img')]
       if (['auto', 'scroll'].includes(getComputedStyle(box).overflowX)
           && box.scrollWidth > box.clientWidth + 1) { scrolls = true; break; }
     return {src: m.currentSrc || m.src, natural: m.naturalWidth,
-            shown: m.getBoundingClientRect().width, scrolls};
+            shown: m.getBoundingClientRect().width, scrolls,
+            panel: !!m.closest('.actbook-panels')};
   })"""
 
 
@@ -437,7 +439,7 @@ def _check_reading(page, report: PageReport) -> None:
             for m in page.evaluate(_FIGURES):
                 meta = png_text(_image_bytes(m["src"]))
                 fig = FigureShown(m["src"][:80], int(m["natural"]), float(m["shown"]), meta)
-                fig.scrolls = bool(m["scrolls"])
+                fig.scrolls, fig.panel = bool(m["scrolls"]), bool(m["panel"])
                 shown.append(fig)
     page.set_viewport_size(VIEWPORT)
     _wait_for_tab_stops(page)
@@ -702,7 +704,10 @@ def audit_page(
         report.dark_theme = page.evaluate("() => document.documentElement.dataset.theme")
         if axe:  # text must stay readable in dark mode too
             report.axe_serious += [f"dark mode: {v}" for v in _axe(page, ["color-contrast"])]
-        figures = page.locator("article figure img:visible, article .cell_output img:visible")
+        # a multi-panel figure is judged whole (one dark panel, a colour map, is no defect)
+        one = ":not(.actbook-panels > img):visible"
+        figures = page.locator(f"article .actbook-panels:visible, article figure img{one},"
+                               f" article .cell_output img{one}")  # fmt: skip
         for i in range(min(figures.count(), 3)):
             report.dark_figure_luminance.append(_mean_luminance(figures.nth(i).screenshot()))
         if screenshots is not None:
