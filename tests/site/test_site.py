@@ -186,6 +186,31 @@ def test_figure_text_is_legible_at_1400_px(audit, page):
     assert not small, f"{page}: {small}"
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_fit_a_phone_and_stay_readable(audit, page):
+    """At 390 px no figure scrolls sideways (a multi-panel figure stacks its panels instead)
+    and every panel's smallest text is at least MIN_PHONE_FIGURE_TEXT_PX tall, computed as at
+    1400 px (audit.MIN_PHONE_FIGURE_TEXT_PX says why 7 px). One-panel figures are measured
+    and printed, not yet held to the floor: several are drawn 7-8 inches wide (5-6.5 px)."""
+    figures = audit(page).phone_figures
+    scrolling = [f"{f.src[:40]}… shown {f.shown_width:.0f} px" for f in figures if f.scrolls]
+    assert not scrolling, f"{page} at 390 px: figures that scroll sideways: {scrolling}"
+
+    def small(panel: bool) -> list[str]:
+        return [
+            f"{f.src[:40]}… text {f.text_px():.1f} px (PNG {f.natural_width} px shown at"
+            f" {f.shown_width:.0f} px)"
+            for f in figures
+            if f.panel == panel
+            and f.text_px() is not None
+            and f.text_px() < site_check.MIN_PHONE_FIGURE_TEXT_PX
+        ]
+
+    if small(False):
+        print(f"{page} at 390 px, one-panel figures under the floor: {small(False)}")
+    assert not small(True), f"{page} at 390 px: {small(True)}"
+
+
 def test_each_activation_has_one_colour_on_every_figure(audit):
     """Across every figure of the site, an activation is drawn in its catalog colour only."""
     from actbook.catalog.appearance import COLORS, TITLES
@@ -386,6 +411,8 @@ BROKEN_PAGE = """<!doctype html><html lang="en"><head><title>broken</title>
 <figure class="actbook-interactive"><img src="data:image/png;base64,{png}" alt="a">
 <figcaption><label>p <input type="range" min="0" max="2" value="0"></label></figcaption></figure>
 <script>undefinedFunction()</script>
+<div id="scrolled" style="overflow-x:auto;width:100px">
+<img src="data:image/png;base64,{png}" alt="a figure wider than its box" style="width:300px"></div>
 <div id="wide" style="width:2000px">wide</div>
 <div id="clip" style="overflow:hidden;width:100px"><span style="display:inline-block;width:300px">
 clipped</span></div>
@@ -398,7 +425,8 @@ b = 2</pre></div>
 <details><summary>Show code cell content</summary><pre>x = 1</pre></details>
 <div class="cell_output"><pre>range: (-1.7581, oo)
 equals max(0, z): True</pre></div>
-<img src="data:image/png;base64,{png}" alt="tiny" style="width:30px">
+<span class="actbook-panels">
+<img src="data:image/png;base64,{png}" alt="tiny" style="width:30px"></span>
 </article></body></html>"""
 
 
@@ -436,3 +464,6 @@ def test_the_audit_catches_each_defect(chromium, tmp_path):
 
     tiny = [f for f in r.figures if f.shown_width < 40]
     assert tiny and float(tiny[0].meta[PNG_MIN_TEXT_PX]) * tiny[0].scale < 9
+    phone = {f.shown_width: f for f in r.phone_figures}
+    assert phone[300].scrolls and not phone[30].scrolls, "a figure in a scrolling box, at 390 px"
+    assert phone[30].panel and phone[30].text_px() < site_check.MIN_PHONE_FIGURE_TEXT_PX

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
 from numpy.typing import ArrayLike
 from PIL import Image
 
@@ -44,6 +46,11 @@ MIN_FONT_PT = 8.0
 #: PNG text chunks that every figure of the course carries (read back by the site audit).
 PNG_MIN_TEXT_PX = "actbook:min-text-px"  # the smallest text's font size, in PNG pixels
 PNG_ACTIVATIONS = "actbook:activations"  # JSON: activation -> the colours it is drawn in
+#: JSON: the panels of a multi-panel figure, in reading order, each a box [left, top, right,
+#: bottom] in PNG pixels. The boxes tile the image (a grid), so that the site can show the
+#: panels side by side on a wide screen and one above the other on a phone
+#: (:mod:`actbook.site.panels`). Absent for a one-panel figure.
+PNG_PANELS = "actbook:panels"
 
 
 def text_sizes(fig: Figure) -> list[float]:
@@ -81,14 +88,92 @@ def palette(fig: Figure) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in sorted(found.items())}
 
 
-def png_meta(fig: Figure, dpi: float) -> dict[str, str]:
-    """What :func:`tag_png` records for ``fig`` saved at ``dpi``."""
+def png_meta(fig: Figure, dpi: float, bbox_inches: Bbox | None = None) -> dict[str, str]:
+    """What :func:`tag_png` records for ``fig`` saved at ``dpi`` (cropped to ``bbox_inches``,
+    in inches, when it was saved with ``bbox_inches="tight"``)."""
     sizes = text_sizes(fig)
     smallest = min(sizes) * dpi / 72 if sizes else 0.0
-    return {
+    meta = {
         PNG_MIN_TEXT_PX: f"{smallest:.2f}",
         PNG_ACTIVATIONS: json.dumps(palette(fig), ensure_ascii=True),
     }
+    boxes = panel_boxes(fig, dpi, bbox_inches)
+    if len(boxes) > 1:
+        meta[PNG_PANELS] = json.dumps(boxes)
+    return meta
+
+
+def panel_groups(fig: Figure) -> list[list[Axes]]:
+    """The panels of ``fig``: each visible subplot alone, unless the figure names its panels
+    (``fig.actbook_panels``, a list of lists of axes: a panel of several axes, such as the
+    gallery's f above f'). An axes outside the subplot grid (a colour bar) joins the panel
+    nearest to it."""
+    named = getattr(fig, "actbook_panels", None)
+    if named is None:
+        named = [[ax] for ax in fig.axes if ax.get_subplotspec() is not None]
+    groups = [[a for a in g if a.get_visible()] for g in named]
+    groups = [g for g in groups if g]
+    placed = {a for g in groups for a in g}
+    for ax in fig.axes:
+        if ax in placed or not ax.get_visible() or not groups:
+            continue
+        c = ax.get_position().get_points().mean(axis=0)
+        near = min(groups, key=lambda g: min(np.hypot(*(a.get_position().get_points().mean(
+            axis=0) - c)) for a in g))  # fmt: skip
+        near.append(ax)
+    return groups
+
+
+def panel_boxes(fig: Figure, dpi: float, bbox_inches: Bbox | None = None) -> list[list[int]]:
+    """The boxes (PNG pixels, reading order) that cut ``fig``'s image into its panels.
+
+    The panels sit on the subplot grid: each grid column gets the horizontal extent of its
+    panels (titles, labels and legends included) and neighbouring columns are cut half-way
+    between them; rows likewise. So the boxes tile the image and no text is cut in two.
+    """
+    groups = panel_groups(fig)
+    if len(groups) < 2 or any(a.get_subplotspec() is None for g in groups for a in g[:1]):
+        return []
+    old = fig.canvas
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    try:
+        extents = [Bbox.union([a.get_tightbbox(renderer) for a in g]) for g in groups]
+    finally:
+        fig.set_canvas(old)
+    whole = bbox_inches or Bbox.from_bounds(0, 0, *fig.get_size_inches())
+    width, height = round(whole.width * dpi), round(whole.height * dpi)
+
+    def px(b: Bbox) -> tuple[float, float, float, float]:  # display -> PNG pixels (y down)
+        b = b.transformed(fig.dpi_scale_trans.inverted())
+        return ((b.x0 - whole.x0) * dpi, (whole.y1 - b.y1) * dpi,
+                (b.x1 - whole.x0) * dpi, (whole.y1 - b.y0) * dpi)  # fmt: skip
+
+    boxes = [px(b) for b in extents]
+    specs = [[a.get_subplotspec() for a in g if a.get_subplotspec() is not None] for g in groups]
+    starts = [(min(s.rowspan.start for s in ss), min(s.colspan.start for s in ss)) for ss in specs]
+
+    def cuts(axis: int, size: int) -> dict[int, tuple[int, int]]:
+        keys = sorted({s[axis] for s in starts})
+        lo = {
+            k: min(b[1 - axis] for b, s in zip(boxes, starts, strict=True) if s[axis] == k)
+            for k in keys
+        }
+        hi = {
+            k: max(b[3 - axis] for b, s in zip(boxes, starts, strict=True) if s[axis] == k)
+            for k in keys
+        }
+        edges = (
+            [0]
+            + [round((hi[a] + lo[b]) / 2) for a, b in zip(keys, keys[1:], strict=False)]
+            + [size]
+        )
+        edges = [min(max(e, 0), size) for e in edges]
+        return {k: (edges[i], edges[i + 1]) for i, k in enumerate(keys)}
+
+    rows, cols = cuts(0, height), cuts(1, width)
+    order = sorted(range(len(groups)), key=lambda i: starts[i])
+    return [[cols[starts[i][1]][0], rows[starts[i][0]][0], cols[starts[i][1]][1],
+             rows[starts[i][0]][1]] for i in order]  # fmt: skip
 
 
 def tag_png(png: bytes, meta: dict[str, str]) -> bytes:
@@ -117,8 +202,14 @@ def corner_text(ax, text: str = "", right: bool = True, boxed: bool = True):
 def figure_png(fig: Figure, dpi: int = 110) -> bytes:
     """The figure as PNG bytes, trimmed to its content."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    return tag_png(buf.getvalue(), png_meta(fig, dpi))
+    pad = 0.1
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=pad)
+    old = fig.canvas
+    try:  # the box savefig cropped to, in inches
+        tight = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer()).padded(pad)
+    finally:
+        fig.set_canvas(old)
+    return tag_png(buf.getvalue(), png_meta(fig, dpi, tight))
 
 
 def _register_png_display() -> None:
@@ -342,6 +433,11 @@ def gallery(
             ax.set_ylabel(f"{what}(z)")
         top.set_title(TITLES[name])
         bottom.tick_params(labelbottom=True)
+    # one panel per activation (f above f'): on a phone the panels stack, one activation each
+    fig.actbook_panels = [
+        [axes[2 * (j // ncols), j % ncols], axes[2 * (j // ncols) + 1, j % ncols]]
+        for j in range(len(names))
+    ]
     for k in range(len(names), nrows * ncols):  # empty places of the last row
         axes[2 * (k // ncols), k % ncols].set_visible(False)
         axes[2 * (k // ncols) + 1, k % ncols].set_visible(False)

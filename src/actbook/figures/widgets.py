@@ -235,7 +235,7 @@ class InteractiveFigure:
     def static_html(self) -> str:
         """A self-contained HTML control: a labelled range input over precomputed frames.
 
-        No script file, no network: the input's own handler shows one image and hides the
+        No script file, no network: the input's own handler shows one frame and hides the
         others. The figure is left at the main slider's default value afterwards.
         """
         main = self.sliders[0]
@@ -248,12 +248,17 @@ class InteractiveFigure:
             labels.append(label)
             alt = html.escape(f"{self.alt} ({self.plot.caption}, {label})")
             hidden = "" if v == main.value else " hidden"
-            imgs.append(f'<img src="data:image/png;base64,{data}" alt="{alt}"{hidden}>')
+            # a frame is one image, or one per panel once the site has split it
+            # (actbook.site.panels): the control shows and hides frames, not images
+            imgs.append(
+                f'<div class="actbook-frame"{hidden}>'
+                f'<img src="data:image/png;base64,{data}" alt="{alt}"></div>'
+            )
         self.plot.update(**{main.name: main.decode(main.value)})
         start = values.index(main.value)
         handler = (
             "const f=this.closest('figure');"
-            "f.querySelectorAll('img').forEach((m,i)=>m.hidden=(i!=this.value));"
+            "f.querySelectorAll('.actbook-frame').forEach((m,i)=>m.hidden=(i!=this.value));"
             "f.querySelector('output').textContent=JSON.parse(this.dataset.labels)[this.value];"
         )
         common = (

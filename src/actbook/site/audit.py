@@ -210,6 +210,14 @@ READING_WIDTHS = (390, 1400)
 #: The width at which every figure's smallest text must reach MIN_FIGURE_TEXT_PX.
 FIGURE_WIDTH = 1400
 MIN_FIGURE_TEXT_PX = 9.0
+#: On a phone (390 px) a figure never scrolls sideways and its smallest text is at least
+#: MIN_PHONE_FIGURE_TEXT_PX tall, computed as at FIGURE_WIDTH. Why 7 and not 9: a CSS pixel is
+#: an angle, and a phone is held at about 30 cm where a desktop screen is at 50-70 cm, so 7 px
+#: there looks larger than 9 px on the desktop; a phone draws it with 2-3 device pixels per CSS
+#: pixel (14-21 dots, sharp), and 7 px is a 5 pt font, the smallest a printed chart's tick
+#: labels use. Smaller than that a reader must zoom, which is what stacking the panels avoids.
+PHONE_WIDTH = 390
+MIN_PHONE_FIGURE_TEXT_PX = 7.0
 
 # What a reader should never see in an output: Python and SymPy spelling of values.
 _REPRS = {
@@ -282,10 +290,18 @@ class FigureShown:
     natural_width: int
     shown_width: float
     meta: dict[str, str]
+    scrolls: bool = False  # inside a box that scrolls sideways (the figure is not all in view)
+    panel: bool = False  # one panel of a multi-panel figure (actbook.site.panels)
 
     @property
     def scale(self) -> float:
         return self.shown_width / max(1, self.natural_width)
+
+    def text_px(self, key: str = "actbook:min-text-px") -> float | None:
+        """Its smallest text's displayed height: the font size in the PNG (recorded by the
+        library when it drew the figure) times the scale at which the page shows it; None for
+        an image not drawn by the course (no record)."""
+        return float(self.meta[key]) * self.scale if key in self.meta else None
 
 
 # Every element of the article wider than the viewport or clipped; page-level sideways scroll;
@@ -371,8 +387,15 @@ _HIDDEN_CELLS = """() => [...document.querySelectorAll('article details summary'
 
 _FIGURES = """() => [...document.querySelectorAll('article img')]
   .filter(m => m.checkVisibility() && m.naturalWidth > 0)
-  .map(m => ({src: m.currentSrc || m.src, natural: m.naturalWidth,
-              shown: m.getBoundingClientRect().width}))"""
+  .map(m => {
+    let box = m.parentElement, scrolls = false;  // a box around it that scrolls sideways
+    for (; box && box.tagName !== 'ARTICLE'; box = box.parentElement)
+      if (['auto', 'scroll'].includes(getComputedStyle(box).overflowX)
+          && box.scrollWidth > box.clientWidth + 1) { scrolls = true; break; }
+    return {src: m.currentSrc || m.src, natural: m.naturalWidth,
+            shown: m.getBoundingClientRect().width, scrolls,
+            panel: !!m.closest('.actbook-panels')};
+  })"""
 
 
 def png_text(data: bytes) -> dict[str, str]:
@@ -424,12 +447,13 @@ def _check_reading(page, report: PageReport) -> None:
         found = page.evaluate(_OVERFLOW)
         report.overflow[width] = found["out"]
         report.no_scroll_cue[width] = found["nocue"]
-        if width == FIGURE_WIDTH:
+        if width in (FIGURE_WIDTH, PHONE_WIDTH):
+            shown = report.figures if width == FIGURE_WIDTH else report.phone_figures
             for m in page.evaluate(_FIGURES):
                 meta = png_text(_image_bytes(m["src"]))
-                report.figures.append(
-                    FigureShown(m["src"][:80], int(m["natural"]), float(m["shown"]), meta)
-                )
+                fig = FigureShown(m["src"][:80], int(m["natural"]), float(m["shown"]), meta)
+                fig.scrolls, fig.panel = bool(m["scrolls"]), bool(m["panel"])
+                shown.append(fig)
     page.set_viewport_size(VIEWPORT)
     _wait_for_tab_stops(page)
     report.ragged_tables = page.evaluate(_TABLES)
@@ -472,6 +496,7 @@ class PageReport:
     code_lines: int = 0  # lines of code a reader sees (hidden and folded cells excluded)
     hidden_cells: int = 0  # "Show code cell content" toggles: cells hidden whole
     figures: list[FigureShown] = field(default_factory=list)  # at FIGURE_WIDTH
+    phone_figures: list[FigureShown] = field(default_factory=list)  # at PHONE_WIDTH
 
 
 _WAIT_MATH = """async () => {
@@ -499,7 +524,7 @@ _IMAGES = """() => [...document.images].map(m => ({
   alt: (m.getAttribute('alt') || '').trim(), inArticle: !!m.closest('article')}))"""
 
 _FIGURE_STATE = """fig => ({
-  shown: [...fig.querySelectorAll('img')].findIndex(m => !m.hidden),
+  shown: [...fig.querySelectorAll('.actbook-frame')].findIndex(m => !m.hidden),
   output: (fig.querySelector('output') || {}).textContent || ''})"""
 
 
@@ -692,7 +717,10 @@ def audit_page(
         report.dark_theme = page.evaluate("() => document.documentElement.dataset.theme")
         if axe:  # text must stay readable in dark mode too
             report.axe_serious += [f"dark mode: {v}" for v in _axe(page, ["color-contrast"])]
-        figures = page.locator("article figure img:visible, article .cell_output img:visible")
+        # a multi-panel figure is judged whole (one dark panel, a colour map, is no defect)
+        one = ":not(.actbook-panels > img):visible"
+        figures = page.locator(f"article .actbook-panels:visible, article figure img{one},"
+                               f" article .cell_output img{one}")  # fmt: skip
         for i in range(min(figures.count(), 3)):
             report.dark_figure_luminance.append(_mean_luminance(figures.nth(i).screenshot()))
         if screenshots is not None:

@@ -13,6 +13,9 @@ things the browser tests (``tests/test_site.py``) found on the stock Jupyter Boo
 * MyST-NB embeds the ipywidgets state of every executed notebook (tens of kB of PNG per
   interactive figure) although the site loads no widget manager (``nb_ipywidgets_js: {}``):
   the precomputed controls of :mod:`actbook.figures.widgets` need none. The state is dropped.
+* A figure of several panels is one image, whose text a phone shrinks to 4 px: after the
+  build, :func:`actbook.site.panels.split_site` cuts it into one image per panel, laid out
+  side by side on a wide screen and stacked on a narrow one.
 * The pydata theme's navigation expanders are ``<summary>`` elements holding only an icon:
   axe-core reports them as controls with no name (serious). Each gets an ``aria-label``
   naming the section it opens.
@@ -176,7 +179,16 @@ def _default_mode(app, config) -> None:
     config.html_context.setdefault("default_mode", "auto")
 
 
+def _split_panels(app, exception) -> None:
+    """Multi-panel figures: one image per panel, stacked on a phone (:mod:`.panels`)."""
+    if exception is None and app.builder.format == "html":
+        from actbook.site.panels import split_site
+
+        split_site(Path(app.outdir))
+
+
 def setup(app) -> dict[str, Any]:
+    app.connect("build-finished", _split_panels)
     app.connect("config-inited", _default_mode)
     app.connect("config-inited", _configure_buttons)
     # Before the theme's header buttons (priority 501), which offer the download it sets.
