@@ -97,6 +97,30 @@ def test_the_audit_id_pattern_catches_what_it_must():
         assert not AUDIT_ID.search(text), text
 
 
+#: "left"/"right" naming a figure's panels: on a phone the panels stack (site/panels.py), so
+#: a caption, alt text or sentence says "first"/"second" instead.
+PANEL_SIDE = re.compile(r"\((?:left|right)\)|\b(?:Left|Right), |; right, |On the right, the")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_no_caption_places_a_panel_left_or_right(page):
+    hits = [m.group(0) for m in PANEL_SIDE.finditer(page.read_text())]
+    assert not hits, f"{page.name} places panels left or right: {hits}"
+
+
+@pytest.mark.parametrize("module", DISPLAYING_MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_displayed_string_places_a_panel_left_or_right(module):
+    hits = [(line, s) for line, s in displayed_strings(module) if PANEL_SIDE.search(s)]
+    assert not hits, hits
+
+
+def test_the_panel_side_pattern_catches_what_it_must():
+    for text in ("Mish (left) and its derivative (right)", "Two panels. Left, the", "; right, the"):
+        assert PANEL_SIDE.search(text), text
+    for text in ("decays on the left", "the left branch", "gets right, and", "left symbolic"):
+        assert not PANEL_SIDE.search(text), text
+
+
 # ---------------------------------------------------------------- links
 
 

@@ -324,5 +324,5 @@ def activation_explorer(
     probe = Slider("probe", "z0", zlim[0], zlim[1], 0.25, 0.0)
     plot = ActivationPlot(name, params, overlay, zlim=zlim, probe=probe.value)
     plot.fit_limits({s.name: s.frames(9) for s in sliders})
-    text = alt or f"{TITLES[name]} (left) and its derivative (right)"
+    text = alt or f"{TITLES[name]} and its derivative"
     return InteractiveFigure(plot, [*sliders, probe], text, caption=caption)

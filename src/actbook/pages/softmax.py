@@ -65,7 +65,7 @@ def entropy(p: ArrayLike) -> Array:
 
 
 class TemperaturePlot:
-    """Bars of ``softmax(logits / T)`` (left) and the entropy as a function of T (right).
+    """Bars of ``softmax(logits / T)`` and the entropy as a function of T.
 
     ``update(T=...)`` moves the bars, their labels and the point on the entropy curve; the
     axes never change, so :meth:`blitter` can cache them.
@@ -135,7 +135,7 @@ class TemperaturePlot:
 def temperature_explorer(logits: Sequence[float] = LOGITS) -> InteractiveFigure:
     """The softmax page's interactive figure: a temperature slider over :class:`TemperaturePlot`."""
     alt = (
-        f"Left, bars of the softmax probabilities of the logits {list(logits)}; right, the "
+        f"First, bars of the softmax probabilities of the logits {list(logits)}; second, the "
         "entropy of the distribution rising with the temperature T towards log K"
     )
     return InteractiveFigure(TemperaturePlot(logits), [T_SLIDER], alt)
@@ -146,7 +146,7 @@ def plot_softmax(
 ) -> Figure:
     """Softmax along one line of logit space: ``z = (t, *others)`` as ``t`` varies.
 
-    Left, every output ``s_i``; right, the first column of the Jacobian, ``ds_i / dz_1``:
+    First, every output ``s_i``; second, the first column of the Jacobian, ``ds_i / dz_1``:
     the diagonal entry is positive, the others negative, and the column sums to 0.
     """
     t = np.linspace(*zlim, 401)
