@@ -441,6 +441,9 @@ def _wait_for_tab_stops(page) -> None:
 
 def _check_reading(page, report: PageReport) -> None:
     """Measure the page as read on a phone and on a desktop window (see READING_WIDTHS)."""
+    # The theme slides its sidebars in after a resize; under load a fixed wait could measure
+    # a frame of that slide (the whole article 133 px to the left on CI): no transitions.
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
     for width in READING_WIDTHS:
         page.set_viewport_size({"width": width, "height": VIEWPORT["height"]})
         page.wait_for_timeout(100)  # let the theme re-lay out (sidebars collapse)
