@@ -54,18 +54,6 @@ format: $(VENV)
 exercises: $(VENV)
 	$(PY) -m actbook.course.release
 
-# `make lab`: the student's work folder (git-ignored), filled from the release and never
-# overwritten (actbook.course.workspace), served with the student settings of jupyter/.
-WORK     ?= work
-LAB_ARGS ?=
-LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
-lab: $(VENV)
-	$(PY) -m actbook.course.workspace $(WORK)
-	cd $(WORK) && JUPYTER_CONFIG_DIR=$(CURDIR)/jupyter/student $(CURDIR)/$(BIN)/jupyter lab \
-	  --LabApp.app_settings_dir=$(CURDIR)/jupyter/lab-settings \
-	  --LabApp.user_settings_dir=.jupyter/settings --LabApp.workspaces_dir=.jupyter/workspaces \
-	  $(LAB_ROOT) $(LAB_ARGS)
-
 # The instructor's JupyterLab on the repository: nbgrader's Formgrader and Create Assignment.
 lab-instructor: $(VENV)
 	$(BIN)/jupyter lab --LabApp.app_settings_dir=$(CURDIR)/jupyter/lab-settings $(LAB_ROOT) $(LAB_ARGS)

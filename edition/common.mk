@@ -1,5 +1,6 @@
 # Shared by the instructor repository's Makefile (which includes edition/common.mk) and the
-# student edition's (common.mk beside it): the environment and the strict book build.
+# student edition's (common.mk beside it): the environment, the strict book build and the
+# student's JupyterLab.
 PY      := .venv/bin/python
 VENV    := .venv/.installed
 BIN     := .venv/bin
@@ -25,3 +26,15 @@ _build/.actbook-stamp: $(ACTBOOK_SOURCES) $(wildcard benchmarks/results*.json)
 book: $(VENV) _build/.actbook-stamp
 	rm -rf _build/html
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
+
+# `make lab`: the student's work folder (git-ignored), filled from the release and never
+# overwritten (actbook.course.workspace), served with the student settings of jupyter/.
+WORK     ?= work
+LAB_ARGS ?=
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(VENV)
+	$(abspath $(PY)) -m actbook.course.workspace $(WORK)
+	cd $(WORK) && JUPYTER_CONFIG_DIR=$(CURDIR)/jupyter/student $(abspath $(BIN))/jupyter lab \
+	  --LabApp.app_settings_dir=$(CURDIR)/jupyter/lab-settings \
+	  --LabApp.user_settings_dir=.jupyter/settings --LabApp.workspaces_dir=.jupyter/workspaces \
+	  $(LAB_ROOT) $(LAB_ARGS)

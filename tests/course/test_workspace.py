@@ -238,3 +238,28 @@ def test_saving_an_unchanged_chapter_leaves_every_copy_byte_for_byte(tmp_path, f
     saved = text_notebooks.saved(texts, tmp_path)
     changed = [rel for rel in texts if saved[rel] != texts[rel]]
     assert not changed, f"saving rewrote {changed}"
+
+
+def test_the_students_server_sends_kernel_messages_without_delay(monkeypatch):
+    """The student server's kernel websocket turns Nagle's algorithm off (a widget's image
+    would otherwise wait for the browser's delayed ACK: benchmarks/lab.py measures it)."""
+    import importlib
+
+    from jupyter_server.services.kernels.connection.channels import (
+        ZMQChannelsWebsocketConnection,
+    )
+
+    config = json.loads((ROOT / "jupyter" / "student" / "jupyter_server_config.json").read_text())
+    module, _, name = config["ServerApp"]["kernel_websocket_connection_class"].rpartition(".")
+    cls = getattr(importlib.import_module(module), name)
+    assert issubclass(cls, ZMQChannelsWebsocketConnection)
+    monkeypatch.setattr(ZMQChannelsWebsocketConnection, "connect", lambda self: "connected")
+    calls = []
+
+    class Handler:
+        def set_nodelay(self, value):
+            calls.append(value)
+
+    conn = cls.__new__(cls)
+    conn._trait_values["websocket_handler"] = Handler()
+    assert conn.connect() == "connected" and calls == [True]

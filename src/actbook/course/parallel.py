@@ -357,7 +357,7 @@ def _serve() -> int:
             if os.getppid() != parent:
                 _kill_tree(pid)
                 return 1
-            time.sleep(0.1)
+            time.sleep(0.02)
         Path(req["log"] + ".rc").write_text(str(os.waitstatus_to_exitcode(status)))
     return 0
 
@@ -384,7 +384,7 @@ def grade_one(job: Job, sid: str) -> Outcome:
                 _kill_tree(pid)
                 status = "timed out" if over else "interrupted"
             else:
-                time.sleep(0.2)
+                time.sleep(0.05)
         log = Path(log_path).read_text(errors="replace")
     finally:
         Path(log_path).unlink(missing_ok=True)

@@ -10,6 +10,7 @@ nothing an instructor keeps to themselves. It holds
 * ``exercises/``, the release (each folder with its student ``checks.py``);
 * the library the chapters import, ``src/actbook`` without what only instructors use
   (:data:`LEFT_OUT`), with ``pyproject.toml``;
+* what ``make lab`` needs (:data:`STUDENT_MODULES`, :data:`LAB_FILES`);
 * ``requirements.txt`` without the instructor's development tools (:data:`DEV_ONLY`),
   ``runtime.txt``, and the files only the edition has (``edition/`` of this repository: its
   README, Makefile, Binder ``postBuild``, ``.gitignore``).
@@ -49,14 +50,20 @@ MARKER = ".student-edition.json"
 #: What the edition leaves out of the library and the book, and why (paths below the root).
 LEFT_OUT = {
     "src/actbook/course": "grading machinery (nbgrader plug-ins, integrity report, rehearsal, "
-    "release) and the reference answers of problem set 6; the student checks.py ships in "
-    "exercises/",
+    "release) and the reference answers of problem set 6, except the student's work folder of "
+    "`make lab` (STUDENT_MODULES); the student checks.py ships in exercises/",
     "src/actbook/site/instructor_build.py": "builds the site with the solutions",
     "src/actbook/site/edition.py": "generates the edition from the instructor repository",
     "src/actbook/site/audit.py": "the browser audit of the instructor test suite",
     "chapters/instructor_guide.md": "grading, and what grading cannot stop: instructor build",
     "chapters/course_performance.md": "build and grading timings for staff: instructor build",
 }
+#: What ``make lab`` runs (edition/common.mk): the student's work folder, filled from the
+#: release and never overwritten, and the student server's settings.
+STUDENT_MODULES = frozenset(
+    f"src/actbook/course/{m}.py" for m in ("__init__", "workspace", "text_notebooks", "lab_server")
+)
+LAB_FILES = ("jupytext.toml", "jupyter")
 #: Requirements of the instructor's test suite and lint only (no page or exercise needs them).
 DEV_ONLY = frozenset(
     {
@@ -94,10 +101,18 @@ def book_files(root: Path = ROOT) -> list[str]:
         str(p.relative_to(root)) for p in sorted((root / "_static").rglob("*")) if p.is_file()
     ]
     files += [str(p.relative_to(root)) for p in sorted((root / "benchmarks").glob("results*.json"))]
+    files += [
+        str(p.relative_to(root))
+        for name in LAB_FILES
+        for p in ([root / name] if (root / name).is_file() else sorted((root / name).rglob("*")))
+        if p.is_file()
+    ]
     return files
 
 
 def is_left_out(rel: str) -> bool:
+    if rel in STUDENT_MODULES:
+        return False
     return any(rel == out or rel.startswith(out + "/") for out in LEFT_OUT)
 
 
