@@ -45,11 +45,13 @@ lint: $(VENV)
 	$(BIN)/ruff check src tests benchmarks nbgrader_config.py
 	$(BIN)/ruff format --check src tests benchmarks nbgrader_config.py
 
-# ruff on the code; the Markdown pages in the form JupyterLab saves them (actbook.course.text_notebooks)
+# ruff on the code; the Markdown pages in the form JupyterLab saves them (actbook.course.text_notebooks);
+# the exercises' visible code wrapped to the site's code box (actbook.course.code_width; then make exercises)
 format: $(VENV)
 	$(BIN)/ruff format src tests benchmarks nbgrader_config.py
 	$(BIN)/ruff check --fix src tests benchmarks nbgrader_config.py
 	$(PY) -m actbook.course.text_notebooks
+	$(PY) -m actbook.course.code_width
 
 exercises: $(VENV)
 	$(PY) -m actbook.course.release

@@ -8,6 +8,7 @@ import io
 import json
 import re
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -66,6 +67,23 @@ def test_on_a_wide_column_the_gallery_keeps_its_rows_of_three():
 def test_a_one_panel_figure_is_left_whole():
     fig = plotting.plot_curves([0, 1], {"a": [0, 1]}, "y")
     assert plotting.PNG_PANELS not in meta(plotting.figure_png(fig))
+
+
+def test_a_one_panel_figure_is_legible_across_a_phone_s_column():
+    """The library's one-panel figures are at most PANEL_WIDTH wide: shown across a phone's
+    column, their smallest text reaches the audit's phone floor (tests/site measures it in
+    the browser, on every page)."""
+    from actbook.site.audit import MIN_PHONE_FIGURE_TEXT_PX
+
+    curves = {"ReLU, he": [1.0, 1.0], "tanh, xavier": [1.0, 0.1]}
+    for fig in (
+        plotting.plot_curves([0, 1], curves, "y", title="a title", logy=True),
+        plotting.plot_variance_through_depth({k: 1e-3 + np.array(v) for k, v in curves.items()}),
+    ):
+        png = plotting.figure_png(fig)
+        width = Image.open(io.BytesIO(png)).width
+        shown = float(meta(png)[plotting.PNG_MIN_TEXT_PX]) * plotting.PHONE_COLUMN_PX / width
+        assert shown >= MIN_PHONE_FIGURE_TEXT_PX, f"{shown:.1f} px on a phone (PNG {width} px)"
 
 
 def split(html: str) -> tuple[str, int]:

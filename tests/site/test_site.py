@@ -189,26 +189,19 @@ def test_figure_text_is_legible_at_1400_px(audit, page):
 @pytest.mark.parametrize("page", PAGES)
 def test_figures_fit_a_phone_and_stay_readable(audit, page):
     """At 390 px no figure scrolls sideways (a multi-panel figure stacks its panels instead)
-    and every panel's smallest text is at least MIN_PHONE_FIGURE_TEXT_PX tall, computed as at
-    1400 px (audit.MIN_PHONE_FIGURE_TEXT_PX says why 7 px). One-panel figures are measured
-    and printed, not yet held to the floor: several are drawn 7-8 inches wide (5-6.5 px)."""
+    and every figure's smallest text, a panel's or a one-panel figure's, is at least
+    MIN_PHONE_FIGURE_TEXT_PX tall, computed as at 1400 px (audit.MIN_PHONE_FIGURE_TEXT_PX
+    says why 7 px; plotting.PANEL_WIDTH is the width that keeps a one-panel figure there)."""
     figures = audit(page).phone_figures
     scrolling = [f"{f.src[:40]}… shown {f.shown_width:.0f} px" for f in figures if f.scrolls]
     assert not scrolling, f"{page} at 390 px: figures that scroll sideways: {scrolling}"
-
-    def small(panel: bool) -> list[str]:
-        return [
-            f"{f.src[:40]}… text {f.text_px():.1f} px (PNG {f.natural_width} px shown at"
-            f" {f.shown_width:.0f} px)"
-            for f in figures
-            if f.panel == panel
-            and f.text_px() is not None
-            and f.text_px() < site_check.MIN_PHONE_FIGURE_TEXT_PX
-        ]
-
-    if small(False):
-        print(f"{page} at 390 px, one-panel figures under the floor: {small(False)}")
-    assert not small(True), f"{page} at 390 px: {small(True)}"
+    small = [
+        f"{'panel' if f.panel else 'figure'} {f.src[:40]}… text {f.text_px():.1f} px (PNG"
+        f" {f.natural_width} px shown at {f.shown_width:.0f} px)"
+        for f in figures
+        if f.text_px() is not None and f.text_px() < site_check.MIN_PHONE_FIGURE_TEXT_PX
+    ]
+    assert not small, f"{page} at 390 px: {small}"
 
 
 def test_each_activation_has_one_colour_on_every_figure(audit):
@@ -249,10 +242,22 @@ def test_no_cell_is_hidden_whole(audit, page):
     assert not audit(page).hidden_cells, f"{page}: {audit(page).hidden_cells} cells hidden whole"
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_code_lines_fit_their_box_on_a_desktop(audit, page):
+    """At 1400 px no visible code box (a cell's input, a code block) is wider inside than
+    outside: a reader never scrolls sideways within a cell to read a line (the rule:
+    audit.CODE_FIT_WIDTH, CODE_BOXES). On a phone code may scroll."""
+    r = audit(page)
+    assert not r.wide_code, f"{page}: {r.wide_code_lines} lines wider than their box: {r.wide_code}"
+
+
 def test_visible_code_stays_within_its_budget(audit, site):
     counts = {page: audit(page).code_lines for page in PAGES}
+    wide = {page: audit(page).wide_code_lines for page in PAGES}
     report = site.parent / "reading-report.json"
-    report.write_text(json.dumps({"visible_code_lines": counts}, indent=1))
+    report.write_text(
+        json.dumps({"visible_code_lines": counts, "code_lines_wider_than_box": wide}, indent=1)
+    )
     print("visible code lines per page:", json.dumps(counts, indent=1), sep="\n")
     over = {
         p: n
@@ -422,6 +427,8 @@ clipped</span></div>
 </tbody></table>
 <div class="cell_input"><pre>a = 1
 b = 2</pre></div>
+<div class="cell_input"><pre style="overflow-x:auto">x = 1
+y = {wide}</pre></div>
 <details><summary>Show code cell content</summary><pre>x = 1</pre></details>
 <div class="cell_output"><pre>range: (-1.7581, oo)
 equals max(0, z): True</pre></div>
@@ -441,7 +448,8 @@ def test_the_audit_catches_each_defect(chromium, tmp_path):
     fig = Figure(figsize=(1, 1))
     fig.subplots().set_title("t")
     png = base64.b64encode(render_png(fig)).decode()
-    (tmp_path / "broken.html").write_text(BROKEN_PAGE.replace("{png}", png))
+    page = BROKEN_PAGE.replace("{png}", png).replace("{wide}", "[" + "1.5, " * 200 + "]")
+    (tmp_path / "broken.html").write_text(page)
     with site_check.serve(tmp_path) as srv:
         r = site_check.audit_page(chromium, srv.url, "broken.html")
         assert set(srv.failures) == {"404 /missing.png"}
@@ -458,7 +466,8 @@ def test_the_audit_catches_each_defect(chromium, tmp_path):
         assert any("scrolls with no visible cue" in c for c in r.no_scroll_cue[width])
     assert len(r.ragged_tables) == 1 and "has a row of 3" in r.ragged_tables[0]
     assert len(r.reprs) == 2, r.reprs
-    assert r.code_lines == 2
+    assert r.code_lines == 4
+    assert len(r.wide_code) == 1 and r.wide_code_lines == 1, r.wide_code  # y = [...], not x
     assert r.hidden_cells == 1
     from actbook.figures.plotting import PNG_MIN_TEXT_PX
 

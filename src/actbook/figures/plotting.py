@@ -42,6 +42,14 @@ COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#00
 WIDTH = 8.0
 HEIGHT = 3.2
 MIN_FONT_PT = 8.0
+# A phone (390 px) shows a figure across its column, PHONE_COLUMN_PX wide: text of s pt in a
+# figure w inches wide is then s * PHONE_COLUMN_PX / (72 w) px tall. A figure of several
+# panels stacks them there (actbook.site.panels); a one-panel figure is at most PANEL_WIDTH
+# wide, so that its text of MIN_FONT_PT is at least 7 px on a phone (the site audit's floor,
+# actbook.site.audit.MIN_PHONE_FIGURE_TEXT_PX). On a 1400 px window it is shown at its own
+# size (≈ 570 px), its text at 12 px or more.
+PHONE_COLUMN_PX = 342
+PANEL_WIDTH = 5.2
 
 #: PNG text chunks that every figure of the course carries (read back by the site audit).
 PNG_MIN_TEXT_PX = "actbook:min-text-px"  # the smallest text's font size, in PNG pixels
@@ -473,7 +481,7 @@ def plot_curves(
 ) -> Figure:
     """One panel with a line per entry of ``curves`` (label -> values on ``z``); ``logy`` for
     errors that span many orders of magnitude."""
-    fig, (ax,) = new_figure(ncols=1, width=7.0, height=3.4)
+    fig, (ax,) = new_figure(ncols=1, width=PANEL_WIDTH, height=3.4)
     for (label, y), look in zip(curves.items(), line_styles(list(curves)), strict=True):
         ax.plot(z, y, lw=2, label=label, **look)
     if logy:
@@ -485,7 +493,7 @@ def plot_curves(
 
 def plot_variance_through_depth(curves: dict[str, np.ndarray]) -> Figure:
     """``E[h^2]`` after each layer (log scale), one line per ``label -> curve``."""
-    fig = Figure(figsize=(6.4, 3.4), layout="constrained", facecolor="white")
+    fig = Figure(figsize=(PANEL_WIDTH, 3.4), layout="constrained", facecolor="white")
     ax = fig.subplots()
     for (label, v), look in zip(curves.items(), line_styles(list(curves)), strict=True):
         ax.semilogy(np.arange(1, len(v) + 1), v, lw=2, label=label, **look)

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from actbook.catalog import numeric
-from actbook.figures.plotting import COLORS, MIN_FONT_PT, WIDTH, line_styles
+from actbook.figures.plotting import COLORS, MIN_FONT_PT, PANEL_WIDTH, WIDTH, line_styles
 from actbook.figures.tables import markdown_table
 from actbook.lab.datasets import spirals
 from actbook.lab.diagnostics import activation_stats, dead_fraction, gradient_norms
@@ -119,7 +119,7 @@ def plot_activation_histograms(
 
 def plot_losses(histories: dict[str, dict[str, Any]], title: str = "", log: bool = True) -> Figure:
     """Training loss against epoch for several runs (a diverged run ends where it diverged)."""
-    fig = Figure(figsize=(6.0, 3.0), layout="constrained", facecolor="white")
+    fig = Figure(figsize=(PANEL_WIDTH, 3.0), layout="constrained", facecolor="white")
     ax = fig.subplots()
     start = min(float(h["loss"][0]) for h in histories.values())
     top = 100.0 * start  # an exploding loss leaves the plot here instead of flattening the rest

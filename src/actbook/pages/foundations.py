@@ -30,6 +30,7 @@ from matplotlib.ticker import MaxNLocator
 from actbook.catalog.appearance import TITLES, style
 from actbook.figures.plotting import (
     COLORS,
+    PANEL_WIDTH,
     WIDTH,
     Blitter,
     corner_text,
@@ -351,7 +352,7 @@ def layer_gradient_norms(
 def ratio_figure(ratios: dict[str, dict[int, float]]) -> Figure:
     """``||dL/dW_1|| / ||dL/dW_L||`` against depth, one line per activation, with the
     ``0.25^L`` bound of the text for comparison."""
-    fig = Figure(figsize=(6.4, 3.6), facecolor="white", layout="constrained")
+    fig = Figure(figsize=(PANEL_WIDTH, 3.6), facecolor="white", layout="constrained")
     ax = fig.add_subplot()
     for act, by_depth in ratios.items():
         d = np.array(sorted(by_depth))
@@ -376,7 +377,7 @@ class GradientFlowPlot:
     def __init__(self, depth: int = 10, gain: float = 1.0, width: int = 64) -> None:
         self.params = {"depth": depth, "gain": gain}
         self.width = width
-        self.fig = Figure(figsize=(8.0, 3.6), facecolor="white", layout="constrained")
+        self.fig = Figure(figsize=(PANEL_WIDTH, 3.8), facecolor="white", layout="constrained")
         self.ax = self.fig.add_subplot()
         self.lines = {
             act: self.ax.semilogy([], [], "o-", ms=3.5, color=_COLOR[act], label=TITLES[act])[0]
@@ -417,8 +418,8 @@ class GradientFlowPlot:
         self.ax.set_ylim(lo / 5, hi * 5)
         self.ax.set_xlim(0.5, depth + 1.5)
         self.ax.set_title(
-            f"{depth} hidden layers of {self.width}, weights at {gain:g} × the textbook "
-            "scale (Xavier; He for ReLU)",
+            f"{depth} hidden layers of {self.width}, weights at {gain:g} ×\nthe textbook"
+            " scale (Xavier; He for ReLU)",
             fontsize="medium",
         )
         self.caption = f"depth {depth}, gain {gain:g}"
@@ -447,7 +448,7 @@ def norms_by_gain_figure(
     """Per-layer gradient norms on the spiral data at initialisation, one line per weight
     scale: above the critical scale 1 every layer's gradient is orders of magnitude larger."""
     X, y = spirals()
-    fig = Figure(figsize=(6.4, 3.4), facecolor="white", layout="constrained")
+    fig = Figure(figsize=(PANEL_WIDTH, 3.4), facecolor="white", layout="constrained")
     ax = fig.add_subplot()
     for gain, color in zip(gains, COLORS, strict=False):
         net = deep_net(activation, depth, width, gain, n_in=2)
@@ -467,7 +468,8 @@ def norms_by_gain_figure(
     )
     ax.grid(True, alpha=0.3)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(fontsize="small", ncols=2)
+    # below the axes, one row: inside, on a one-panel figure's width, it would cover a line
+    fig.legend(loc="outside lower center", fontsize="small", ncols=len(gains))
     return fig
 
 

@@ -85,13 +85,16 @@ def network_diagram(sizes: Sequence[int] = (3, 4, 4, 2)) -> Figure:
     ``a^[0] = x``, the output ``a^[L] = y-hat``) and the layer equation between columns."""
     sizes = list(sizes)
     L = len(sizes) - 1
+    top = max(sizes)
+    # One figure, one panel: drawn at INCH inches per unit (a unit is the distance between two
+    # neurons of a column), its labels stay legible on a phone (plotting.PANEL_WIDTH).
+    inch = 0.65
     fig = Figure(
-        figsize=(2.3 * len(sizes) + 0.6, 0.95 * max(sizes) + 1.6),
+        figsize=(inch * (2.3 * L + 1.6) + 0.3, inch * (top + 1.4) + 0.3),
         facecolor="white",
         layout="constrained",
     )
     ax = fig.add_subplot()
-    top = max(sizes)
     ax.set(xlim=(-0.7, 2.3 * L + 0.9), ylim=(-1.3, top + 0.1), aspect="equal")
     ax.axis("off")
     pos = [

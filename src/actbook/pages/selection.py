@@ -91,13 +91,31 @@ def _elbow(ax, p: tuple[float, float], q: tuple[float, float], x_turn: float, la
             color="0.15")  # fmt: skip
 
 
+#: Where the tree is cut into its two panels (data units): after the questions, before the
+#: edges turn towards the leaves. Side by side the panels join into one tree; on a phone
+#: (actbook.site.panels) the questions stand above the leaves, each panel legible.
+TREE_CUT = 4.7
+
+
 def draw_tree() -> Figure:
-    """The decision tree of section IV, left to right as in the text, with its colours."""
+    """The decision tree of section IV, left to right as in the text, with its colours: two
+    panels that join at :data:`TREE_CUT` (the questions; the answers and their leaves)."""
+    x0, x1 = -0.15, 10.05
     fig = Figure(figsize=(10.0, 6.4), facecolor="white")
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(-0.15, 10.05)
-    ax.set_ylim(-0.6, 9.6)
-    ax.axis("off")
+    axes = fig.subplots(1, 2, gridspec_kw=dict(
+        width_ratios=[TREE_CUT - x0, x1 - TREE_CUT], wspace=0, left=0, right=1, bottom=0, top=1,
+    ))  # fmt: skip
+    for ax, lim in zip(axes, ((x0, TREE_CUT), (TREE_CUT, x1)), strict=True):
+        ax.set_xlim(*lim)
+        ax.set_ylim(-0.6, 9.6)
+        ax.axis("off")
+        _draw_tree(ax)  # each panel shows its part: what lies outside is clipped
+        for t in ax.texts:
+            t.set_clip_on(True)
+    return fig
+
+
+def _draw_tree(ax) -> None:
     n = len(leaves())
     ys = np.linspace(9.0, 0.0, n)  # one row per leaf, hidden-layer leaves on top
     x_root, x_layer, x_q, x_turn, x_leaf = 0.62, 1.95, 3.65, 4.75, 8.6
@@ -121,7 +139,6 @@ def draw_tree() -> Figure:
             _box(ax, x_leaf, y, f"✓ {leaf.activation}\n{leaf.tagline}", leaf.fill, w_leaf, h)
             _elbow(ax, (x_q + w_q / 2, y_q), (x_leaf - w_leaf / 2, y), x_turn, leaf.label)
             row += 1
-    return fig
 
 
 # ---------------------------------------------------------------- the chooser

@@ -218,6 +218,12 @@ MIN_FIGURE_TEXT_PX = 9.0
 #: labels use. Smaller than that a reader must zoom, which is what stacking the panels avoids.
 PHONE_WIDTH = 390
 MIN_PHONE_FIGURE_TEXT_PX = 7.0
+#: At this width every line of visible code fits its box: no code cell makes the reader scroll
+#: sideways inside it to read a line. On a phone a code box may scroll (code keeps its lines).
+CODE_FIT_WIDTH = 1400
+#: The code a reader sees: cell inputs (chapters and exercises) and the page's code blocks
+#: (not the printed outputs, which wrap: actbook.css).
+CODE_BOXES = "article .cell_input pre, article div[class*=highlight] pre"
 
 # What a reader should never see in an output: Python and SymPy spelling of values.
 _REPRS = {
@@ -381,6 +387,25 @@ _CODE_LINES = """() => [...document.querySelectorAll('article .cell_input pre')]
   .filter(e => e.checkVisibility())
   .reduce((n, e) => n + e.textContent.replace(/\\n+$/, '').split('\\n').length, 0)"""
 
+# Every visible code box with a line wider than the box (scrollWidth > clientWidth): where it
+# is, and which of its lines do not fit (a monospace line's width, measured in the box's font).
+_WIDE_CODE = """boxes => {
+  const canvas = document.createElement('canvas').getContext('2d');
+  return [...document.querySelectorAll(boxes)]  // each element once, in page order
+    .filter(e => !e.closest('.cell_output') && e.checkVisibility())
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => {
+      const cs = getComputedStyle(e);
+      canvas.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const room = e.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const lines = e.textContent.replace(/\\n+$/, '').split('\\n')
+        .filter(l => canvas.measureText(l).width > room + 1);
+      return {where: (e.closest('section[id]') || {}).id || '?',
+              over: e.scrollWidth - e.clientWidth, n: Math.max(1, lines.length),
+              lines: lines.map(l => l.trim().slice(0, 70))};
+    });
+}"""
+
 # A cell hidden whole (tag hide-cell): a bare "Show code cell content" toggle, nothing else.
 _HIDDEN_CELLS = """() => [...document.querySelectorAll('article details summary')]
   .filter(e => /show code cell content/i.test(e.textContent)).length"""
@@ -450,6 +475,13 @@ def _check_reading(page, report: PageReport) -> None:
         found = page.evaluate(_OVERFLOW)
         report.overflow[width] = found["out"]
         report.no_scroll_cue[width] = found["nocue"]
+        if width == CODE_FIT_WIDTH:
+            for box in page.evaluate(_WIDE_CODE, CODE_BOXES):
+                report.wide_code_lines += int(box["n"])
+                report.wide_code.append(
+                    f"code in #{box['where']} is {box['over']} px wider than its box:"
+                    f" {box['n']} line(s) do not fit, e.g. {box['lines'][:1]}"
+                )
         if width in (FIGURE_WIDTH, PHONE_WIDTH):
             shown = report.figures if width == FIGURE_WIDTH else report.phone_figures
             for m in page.evaluate(_FIGURES):
@@ -498,6 +530,8 @@ class PageReport:
     reprs: list[str] = field(default_factory=list)  # see reader_reprs
     code_lines: int = 0  # lines of code a reader sees (hidden and folded cells excluded)
     hidden_cells: int = 0  # "Show code cell content" toggles: cells hidden whole
+    wide_code: list[str] = field(default_factory=list)  # code boxes that scroll at CODE_FIT_WIDTH
+    wide_code_lines: int = 0  # the lines of those boxes that are wider than the box
     figures: list[FigureShown] = field(default_factory=list)  # at FIGURE_WIDTH
     phone_figures: list[FigureShown] = field(default_factory=list)  # at PHONE_WIDTH
 
