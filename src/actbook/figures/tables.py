@@ -3,8 +3,9 @@
 :func:`fmt` writes one value (3 significant digits, ∞ for infinity, "none" for a missing
 value, "yes"/"no" for a truth value), :func:`number_word` a count in a sentence;
 :func:`markdown_table` writes a Markdown table from a header and rows of values, escaping
-the ``|`` a cell may hold (``exp(-|x|)``) so that every row keeps its columns. A page shows the table with ``display(markdown_table(...))`` (it renders as
-Markdown in the notebook and on the site).
+the ``|`` a cell may hold (``exp(-|x|)``) so that every row keeps its columns. A page shows
+the table with ``display(markdown_table(...))`` (it renders as Markdown in the notebook and on
+the site).
 """
 
 from __future__ import annotations
