@@ -2,8 +2,8 @@
 
 Per page of the table of contents, in headless Chromium (``audit.reading_report``): the
 lines of code a reader sees, the cells hidden whole, the elements that overflow or are
-clipped at 390 and 1400 px, the scrollers with no cue, the ragged table rows, the reprs,
-and the smallest figure text as shown at 1400 px (from the size each PNG records). Reads a
+clipped at 390 and 1400 px, the scrollers with no cue, the ragged table rows, the reprs, the
+prose lines with numbers written by a program (``audit.prose_numbers``), and the smallest figure text as shown at 1400 px (from the size each PNG records). Reads a
 built site, never builds one; prints a table and a one-line summary:
 
     .venv/bin/python benchmarks/reading.py [_build/html] [--root BOOK] [--json FILE]
@@ -59,18 +59,20 @@ def main(argv: list[str] | None = None) -> int:
                 **{f"no_cue_{w}": len(r.no_scroll_cue[w]) for w in READING_WIDTHS},
                 "ragged_rows": len(r.ragged_tables),
                 "reprs": len(r.reprs),
+                "prose_numbers": len(r.prose_numbers),
                 "figures": len(r.figures),
                 "figures_unrecorded": sum(1 for f in r.figures if not f.meta),
                 "smallest_figure_scale": min((f.scale for f in r.figures), default=None),
                 "smallest_text_px": smallest_text_px(r),
             }
-    print(f"{'page':44s} code hid  ovf390 ovf1400 cue390 cue1400 ragged reprs  text_px")
+    print(f"{'page':44s} code hid  ovf390 ovf1400 cue390 cue1400 ragged reprs prose  text_px")
     for p, v in rows.items():
         t = v["smallest_text_px"]
         print(
             f"{p:44s} {v['code_lines']:4d} {v['hidden_cells']:3d}  {v['overflow_390']:6d}"
             f" {v['overflow_1400']:7d}"
             f" {v['no_cue_390']:6d} {v['no_cue_1400']:7d} {v['ragged_rows']:6d} {v['reprs']:5d}"
+            f" {v['prose_numbers']:5d}"
             f"  {'-' if t is None else f'{t:.1f}'}"
         )
     chapters = {p: v for p, v in rows.items() if not p.startswith("exercises/")}
@@ -83,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         f" cells hidden whole: {sum(v['hidden_cells'] for v in rows.values())};"
         f" overflowing elements: {sum(v['overflow_390'] for v in rows.values())} at 390 px,"
         f" {sum(v['overflow_1400'] for v in rows.values())} at 1400 px;"
+        f" prose lines with programmers' numbers: {sum(v['prose_numbers'] for v in rows.values())};"
         f" smallest figure text: {smallest}; smallest figure scale: {min(scales):.2f}"
     )
     if args.json:
