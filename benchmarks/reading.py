@@ -3,8 +3,9 @@
 Per page of the table of contents, in headless Chromium (``audit.reading_report``): the
 lines of code a reader sees, the cells hidden whole, the elements that overflow or are
 clipped at 390 and 1400 px, the scrollers with no cue, the ragged table rows, the reprs, the
-prose lines with numbers written by a program (``audit.prose_numbers``), and the smallest figure text as shown at 1400 px (from the size each PNG records). Reads a
-built site, never builds one; prints a table and a one-line summary:
+prose lines with numbers written by a program (``audit.prose_numbers``), and the smallest
+figure text as shown at 1400 px (from the size each PNG records). Reads a built site, never
+builds one; prints a table and a one-line summary:
 
     .venv/bin/python benchmarks/reading.py [_build/html] [--root BOOK] [--json FILE]
 """
