@@ -430,7 +430,8 @@ clipped</span></div>
 </tbody></table>
 <div class="cell_input"><pre>a = 1
 b = 2</pre></div>
-<p>A difference of 5.8e-15.</p><ul><li>below -0.28</li></ul><p>minimum −0.308843</p>
+<p>A difference of 5.8e-15.</p><ul><li>below -0.28</li></ul>
+<details><summary>Worked answer</summary><p>minimum −0.308843</p></details>
 <details><summary>Show code cell content</summary><pre>x = 1</pre></details>
 <div class="cell_output"><pre>range: (-1.7581, oo)
 equals max(0, z): True</pre></div>

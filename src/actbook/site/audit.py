@@ -442,6 +442,7 @@ _PROSE_TEXT = """tag => {
   const c = art.cloneNode(true);
   c.querySelectorAll('pre, code, script, style, mjx-container, .math, .cell_input, '
     + '.output.stream, .output.text_plain, .output.error, .tag_' + tag).forEach(e => e.remove());
+  c.querySelectorAll('details').forEach(d => { d.open = true; });  // worked answers are read too
   art.after(c); const text = c.innerText; c.remove();
   return text;
 }"""
