@@ -302,13 +302,13 @@ MAX_PROSE_DIGITS = 4
 # What prose must not hold: the spelling of a value by a program instead of for a reader.
 _PROSE = {
     "Python e-notation (write 2.2 × 10⁻¹⁶: tables.fmt)": re.compile(
-        r"(?<![\w.:/])[-+−]?\d+(?:\.\d+)?[eE][-+−]?\d+(?![\w.])"
+        r"(?<![\w.:/])[-+−]?\d+(?:\.\d+)?[eE][-+−]?\d+(?!\w|\.\d)"  # a sentence may end
     ),
     "a hyphen for a minus sign (write −0.28: tables.fmt)": re.compile(
         r"(?<![\w.:/)\]−-])-(?=\.?\d|∞)"
     ),
     f"more than {MAX_PROSE_DIGITS} significant digits in prose (tables.fmt: 3)": re.compile(
-        r"(?<![\w.:/])\d[\d,]*\.\d+(?![\w.]|\.\d)"
+        r"(?<![\w.:/])\d[\d,]*\.\d+(?!\w|\.\d)"
     ),
 }
 
@@ -320,11 +320,11 @@ def prose_numbers(text: str) -> list[str]:
     e-notation, a minus sign (U+2212) and not a hyphen, at most :data:`MAX_PROSE_DIGITS`
     significant digits. :func:`actbook.figures.tables.fmt` writes every value so.
 
-    >>> for r in prose_numbers("a difference of 5.8e-15 | below -0.28 | the minimum −0.308843"
+    >>> for r in prose_numbers("a difference of 5.8e-15. | below -0.28 | the minimum −0.308843."
     ...                        .replace("|", chr(10))): print(r)
-    Python e-notation (write 2.2 × 10⁻¹⁶: tables.fmt): a difference of 5.8e-15
+    Python e-notation (write 2.2 × 10⁻¹⁶: tables.fmt): a difference of 5.8e-15.
     a hyphen for a minus sign (write −0.28: tables.fmt): below -0.28
-    more than 4 significant digits in prose (tables.fmt: 3): the minimum −0.308843
+    more than 4 significant digits in prose (tables.fmt: 3): the minimum −0.308843.
     >>> prose_numbers("−0.309 at 5.8 × 10⁻¹⁵, ps01-classic, 2015-2017, arXiv:1606.08415, 1,230")
     []
     """
