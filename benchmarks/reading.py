@@ -3,9 +3,10 @@
 Per page of the table of contents, in headless Chromium (``audit.reading_report``): the
 lines of code a reader sees, the cells hidden whole, the elements that overflow or are
 clipped at 390 and 1400 px, the scrollers with no cue, the ragged table rows, the reprs,
-the code lines wider than their box at 1400 px, and the smallest figure text as shown at
-1400 px and at 390 px (from the size each PNG records). Reads a built site, never builds
-one; prints a table and a one-line summary:
+the prose lines with numbers written by a program (``audit.prose_numbers``), the code lines
+wider than their box at 1400 px, and the smallest figure text as shown at 1400 px and at
+390 px (from the size each PNG records). Reads a built site, never builds one; prints a table
+and a one-line summary:
 
     .venv/bin/python benchmarks/reading.py [_build/html] [--root BOOK] [--json FILE]
 """
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                 **{f"no_cue_{w}": len(r.no_scroll_cue[w]) for w in READING_WIDTHS},
                 "ragged_rows": len(r.ragged_tables),
                 "reprs": len(r.reprs),
+                "prose_numbers": len(r.prose_numbers),
                 "figures": len(r.figures),
                 "figures_unrecorded": sum(1 for f in r.figures if not f.meta),
                 "smallest_figure_scale": min((f.scale for f in r.figures), default=None),
@@ -75,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                 "wide_code_lines": r.wide_code_lines,
             }
     print(
-        f"{'page':44s} code wide hid  ovf390 ovf1400 cue390 cue1400 ragged reprs  text_px  phone_px"
+        f"{'page':44s} code wide hid  ovf390 ovf1400 cue390 cue1400 ragged reprs prose"
+        "  text_px  phone_px"
     )
     for p, v in rows.items():
         t, t390 = v["smallest_text_px"], v["smallest_phone_text_px"]
@@ -83,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{p:44s} {v['code_lines']:4d} {v['wide_code_lines']:4d} {v['hidden_cells']:3d}"
             f"  {v['overflow_390']:6d} {v['overflow_1400']:7d}"
             f" {v['no_cue_390']:6d} {v['no_cue_1400']:7d} {v['ragged_rows']:6d} {v['reprs']:5d}"
+            f" {v['prose_numbers']:5d}"
             f"  {'-' if t is None else f'{t:7.1f}'}  {'-' if t390 is None else f'{t390:8.1f}'}"
         )
     chapters = {p: v for p, v in rows.items() if not p.startswith("exercises/")}
@@ -98,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         f" cells hidden whole: {sum(v['hidden_cells'] for v in rows.values())};"
         f" overflowing elements: {sum(v['overflow_390'] for v in rows.values())} at 390 px,"
         f" {sum(v['overflow_1400'] for v in rows.values())} at 1400 px;"
+        f" prose lines with programmers' numbers: {sum(v['prose_numbers'] for v in rows.values())};"
         f" code lines wider than their box at 1400 px:"
         f" {sum(v['wide_code_lines'] for v in rows.values())};"
         f" smallest figure text: {smallest}{at_390}; smallest figure scale: {min(scales):.2f}"

@@ -87,6 +87,23 @@ def test_release_holds_no_secret(aid):
 
 
 @pytest.mark.parametrize("aid", IDS)
+def test_visible_tests_read_like_a_spec(aid):
+    """A student reads the released test cells as the specification: expected values with a
+    few digits and an explicit tolerance (``0.26894``, ``rtol=1e-4``), not 17-digit literals.
+    The hidden tests keep the full digits (tests/course/test_mutations.py holds their strength)."""
+    from actbook.site.audit import long_floats
+
+    nb = json.loads(notebook("exercises", aid).read_text())
+    tests = [c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
+    long = {
+        c["metadata"]["nbgrader"]["grade_id"]: found
+        for c in tests
+        if c["cell_type"] == "code" and (found := long_floats("".join(c["source"])))
+    }
+    assert not long, f"{aid}: visible tests with more than 6 significant digits: {long}"
+
+
+@pytest.mark.parametrize("aid", IDS)
 def test_released_checks_are_the_module_verbatim(aid):
     expected = (ROOT / "src" / "actbook" / "course" / "checks.py").read_bytes()
     assert (ROOT / "exercises" / aid / "checks.py").read_bytes() == expected

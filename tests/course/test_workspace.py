@@ -223,11 +223,11 @@ def test_roles_and_directives_become_text(book):
 
 
 def test_glued_values_come_from_the_last_book_build(tmp_path):
-    glue = {"collapse_err": {"data": {"text/plain": "3.552713678800501e-15"}}}
+    glue = {"collapse_err": {"data": {"text/plain": "'3.55 × 10⁻¹⁵'"}}}  # glued by tables.fmt
     (tmp_path / "foundations.glue.json").write_text(json.dumps(glue))
     book = workspace.load_book(ROOT, glue_dir=tmp_path)
     out = workspace.render_chapter(ROOT / "chapters" / "foundations.md", book)
-    assert "The largest difference, 3.6e-15," in out
+    assert "The largest difference, 3.55 × 10⁻¹⁵," in out
     assert "«collapse_err»" not in out
 
 

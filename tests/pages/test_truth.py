@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import ast
+import difflib
 import json
 import re
 from pathlib import Path
@@ -166,6 +167,50 @@ def test_every_ref_leads_somewhere(page):
     assert not missing, f"{page.name}: {missing}"
 
 
+def page_title(path: Path) -> str:
+    """The title a page shows: its first level-1 heading."""
+    found = re.search(r"^# (.+)$", prose(path.read_text()), re.M)
+    return found.group(1).strip() if found else ""
+
+
+#: A link text this close to its target's title (difflib's ratio, case ignored) is meant as
+#: the title ("Mathematical foundations" for "Mathematical foundation") and must be it. Texts
+#: that do not name the page ("the [ReLU page](relu.md)", "[below](#anchor)") are far below.
+TITLE_LIKE = 0.8
+#: A link's text and target in prose: text without brackets, line breaks or math.
+PAGE_LINK = re.compile(r"\[([^\]\n$]+)\]\(([^)\s]+\.md)(?:#[^)\s]*)?\)")
+
+
+def misnamed_links(text: str, where: Path) -> list[str]:
+    """Links to course pages whose hand-written text is nearly, but not, the page's title."""
+    out = []
+    for label, target in PAGE_LINK.findall(text):
+        dest = (where.parent / target).resolve()
+        if not dest.is_file() or not (title := page_title(dest)):
+            continue
+        close = difflib.SequenceMatcher(None, label.lower(), title.lower()).ratio()
+        if close >= TITLE_LIKE and label.lower() != title.lower():
+            out.append(f"[{label}]({target}) names {title!r}")
+    return out
+
+
+@pytest.mark.parametrize("page", [*PAGES, *PROBLEM_SETS], ids=lambda p: p.name)
+def test_a_link_that_names_a_course_page_uses_its_title(page):
+    text = markdown_of(page) if page.suffix == ".ipynb" else prose(page.read_text())
+    assert not misnamed_links(text, page), misnamed_links(text, page)
+
+
+def test_the_link_title_check_catches_a_near_miss(tmp_path):
+    (tmp_path / "f.md").write_text("# Mathematical foundation\n")
+    page = tmp_path / "p.md"
+    text = (
+        "[Mathematical foundations](f.md), [mathematical foundation](f.md#x), [gradient flow](f.md)"
+    )
+    assert misnamed_links(text, page) == [
+        "[Mathematical foundations](f.md) names 'Mathematical foundation'"
+    ]
+
+
 def test_the_link_checks_catch_a_broken_link(tmp_path):
     page = tmp_path / "p.md"
     page.write_text("# A page\n\n[gone](missing.md) and [here](#a-page) and [bad](#nowhere)\n")
@@ -277,6 +322,67 @@ def test_corrected_statements_are_not_typed_again(page):
     text = (ROOT / "chapters" / page).read_text()
     back = [p for p in TYPED[page] if p in text]
     assert not back, back
+
+
+#: A glued number formatted by a Python format spec in the page ("{glue:text}`x:.1e`" prints
+#: 5.8e-15, "`:.2f`" prints -0.28 with a hyphen, "`:.6f`" six digits): the page glues the
+#: value written by actbook.figures.tables.fmt instead, and the role has no spec.
+FORMAT_SPEC_ROLE = re.compile(
+    r"\{glue:text\}`(?:[^`:]*::)?[\w-]+:[+\- #0]*\d*[,_]?(?:\.\d+)?[bdeEfFgGn%]`"
+)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_no_glued_number_is_formatted_by_a_python_format_spec(page):
+    found = FORMAT_SPEC_ROLE.findall(page.read_text())
+    assert not found, f"{page.name}: {len(found)} roles, e.g. {found[:5]}"
+
+
+def test_the_format_spec_pattern_catches_what_it_must():
+    for role in (
+        "{glue:text}`a:.1e`",
+        "{glue:text}`b_2:+.1f`",
+        "{glue:text}`c:g`",
+        "{glue:text}`d:,.0f`",
+    ):
+        assert FORMAT_SPEC_ROLE.search(role), role
+    for role in ("{glue:text}`a`", "{glue:md}`b`", "{glue:text}`doc::c`"):
+        assert not FORMAT_SPEC_ROLE.search(role), role
+
+
+#: A count typed next to what it counts ("Six of them", "seven mistakes"): glue the count of
+#: the list instead (tables.number_word(len(...))).
+TYPED_COUNT = re.compile(
+    r"\b(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?:of\s+them\b|mistakes\b|tanh\s+layers\b)|\bafter\s+(?:six|seven)\b"
+)
+
+
+def test_the_mistakes_page_counts_its_list():
+    """Every count of chapters/mistakes.md comes from ``pages.mistakes.MISTAKES``: the list is
+    the page's sections, a mistake counts as made on purpose when its section runs code, and
+    the prose types no count of them."""
+    from actbook.pages.mistakes import MISTAKES
+
+    text = (ROOT / "chapters" / "mistakes.md").read_text()
+    sections = re.split(r"^## (.+)$", text, flags=re.M)[1:]
+    runs_code = {
+        slug(title): "```{code-cell}" in body
+        for title, body in zip(sections[::2], sections[1::2], strict=True)
+    }
+    runs_code.pop("practise")
+    assert [m.section for m in MISTAKES] == list(runs_code), "the list is the page's sections"
+    assert {m.section: m.demonstrated for m in MISTAKES} == runs_code
+    assert "{glue:text}`n_mistakes`" in text and "{glue:text}`n_demonstrated`" in text
+    typed = [m.group(0) for m in TYPED_COUNT.finditer(prose(text))]
+    assert not typed, typed
+
+
+def test_the_typed_count_pattern_catches_what_it_must():
+    for text in ("Six of them can be", "Seven mistakes come up", "Six tanh layers", "after six."):
+        assert TYPED_COUNT.search(text), text
+    for text in ("{glue:text}`n_demonstrated` of them", "the two steps", "sixty of them"):
+        assert not TYPED_COUNT.search(text), text
 
 
 @pytest.mark.parametrize("page", ["gelu.md", "swish.md", "mish.md"])

@@ -168,6 +168,14 @@ def test_outputs_are_written_for_people(audit, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
+def test_numbers_in_prose_are_written_for_people(audit, page):
+    """No e-notation, no hyphen for a minus, at most 4 significant digits in what a reader
+    reads as text (the rule: audit.prose_numbers; the one formatter: tables.fmt)."""
+    found = audit(page).prose_numbers
+    assert not found, f"{page}: {len(found)} lines, e.g. {found[:6]}"
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_figure_text_is_legible_at_1400_px(audit, page):
     """Every figure's smallest text, as shown on a 1400 px window, is at least 9 px: its font
     size in the PNG (recorded by the library when it drew the figure) times the scale at which
@@ -429,6 +437,8 @@ clipped</span></div>
 b = 2</pre></div>
 <div class="cell_input"><pre style="overflow-x:auto">x = 1
 y = {wide}</pre></div>
+<p>A difference of 5.8e-15.</p><ul><li>below -0.28</li></ul>
+<details><summary>Worked answer</summary><p>minimum −0.308843</p></details>
 <details><summary>Show code cell content</summary><pre>x = 1</pre></details>
 <div class="cell_output"><pre>range: (-1.7581, oo)
 equals max(0, z): True</pre></div>
@@ -468,6 +478,7 @@ def test_the_audit_catches_each_defect(chromium, tmp_path):
     assert len(r.reprs) == 2, r.reprs
     assert r.code_lines == 4
     assert len(r.wide_code) == 1 and r.wide_code_lines == 1, r.wide_code  # y = [...], not x
+    assert len(r.prose_numbers) == 3, r.prose_numbers  # and not the outputs' -1.7581
     assert r.hidden_cells == 1
     from actbook.figures.plotting import PNG_MIN_TEXT_PX
 

@@ -129,6 +129,11 @@ def _glue_value(book: Book, doc: str, spec: str, mime: str = "text/plain") -> st
             return format(ast.literal_eval(text), fmt)
         except (ValueError, SyntaxError, TypeError):
             return text
+    if mime == "text/plain" and text[:1] in "'\"":  # a glued str (tables.fmt): as MyST-NB, unquoted
+        try:
+            return str(ast.literal_eval(text))
+        except (ValueError, SyntaxError):
+            return text
     return text
 
 

@@ -1,10 +1,11 @@
 """Tables and values written for people: the one way a page turns numbers into text.
 
 :func:`fmt` writes one value (3 significant digits, ∞ for infinity, "none" for a missing
-value, "yes"/"no" for a truth value); :func:`markdown_table` writes a Markdown table from a
-header and rows of values, escaping the ``|`` a cell may hold (``exp(-|x|)``) so that every row
-keeps its columns. A page shows the table with ``display(markdown_table(...))`` (it renders as
-Markdown in the notebook and on the site).
+value, "yes"/"no" for a truth value), :func:`number_word` a count in a sentence;
+:func:`markdown_table` writes a Markdown table from a header and rows of values, escaping
+the ``|`` a cell may hold (``exp(-|x|)``) so that every row keeps its columns. A page shows
+the table with ``display(markdown_table(...))`` (it renders as Markdown in the notebook and on
+the site).
 """
 
 from __future__ import annotations
@@ -98,6 +99,20 @@ _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 def _superscript(n: int) -> str:
     return str(n).translate(_SUPERSCRIPTS)
+
+
+_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+
+
+def number_word(n: int, capital: bool = False) -> str:
+    """A count for a sentence: a word up to twelve, digits beyond (:func:`fmt`). Glue the count
+    of the thing counted (``len(items)``), so that the sentence cannot disagree with the list.
+
+    >>> number_word(7), number_word(6, capital=True), number_word(1250)
+    ('seven', 'Six', '1,250')
+    """
+    word = _WORDS[n] if 0 <= n < len(_WORDS) else fmt(n)
+    return word.capitalize() if capital else word
 
 
 def cell(value: Any, digits: int = DIGITS) -> str:

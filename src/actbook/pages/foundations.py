@@ -37,6 +37,7 @@ from actbook.figures.plotting import (
     line_styles,
     region_cmap,
 )
+from actbook.figures.tables import fmt
 from actbook.figures.widgets import Choice, InteractiveFigure, Slider
 from actbook.lab import datasets
 from actbook.lab.datasets import spirals
@@ -616,7 +617,7 @@ class DyingPlot:
         self.ax_d.set_title(f"{name}, lr {p['lr']:g}, bias {p['bias']:g}: {end}", fontsize="medium")
         self.ax_a.set_title(f"final accuracy {run['accuracy_final']:.2f}", fontsize="medium")
         self.run = run
-        self.caption = f"{name}, learning rate {p['lr']:g}, initial bias {p['bias']:g}"
+        self.caption = f"{name}, learning rate {fmt(p['lr'])}, initial bias {fmt(p['bias'])}"
 
 
 def dying_explorer(width: int = 64, epochs: int = 300) -> InteractiveFigure:

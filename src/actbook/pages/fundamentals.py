@@ -18,6 +18,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from actbook.catalog.appearance import TITLES
 from actbook.figures.plotting import COLORS
+from actbook.figures.tables import fmt
 from actbook.lab.nn import ACTIVATIONS
 
 __all__ = ["neuron_diagram", "network_diagram", "NeuronPlot", "NEURON_ACTIVATIONS"]
@@ -205,4 +206,4 @@ class NeuronPlot:
             f"{TITLES[name]} neuron: $a = f({w1:g}x_1 {w2:+g}x_2 {b:+g})$", fontsize="medium"
         )
         self.ax_f.set_title(f"{TITLES[name]}: the gate and the strength", fontsize="medium")
-        self.caption = f"{TITLES[name]}, w = ({w1:g}, {w2:g}), b = {b:g}"
+        self.caption = f"{TITLES[name]}, w = ({fmt(w1)}, {fmt(w2)}), b = {fmt(b)}"

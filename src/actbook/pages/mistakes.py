@@ -20,11 +20,15 @@ from matplotlib.figure import Figure
 
 from actbook.catalog import numeric
 from actbook.figures.plotting import WIDTH, draw_regions
+from actbook.figures.tables import markdown_table
 from actbook.lab.datasets import circles, grid, spirals
 from actbook.lab.diagnostics import activation_stats, dead_fraction, vanishing_ratio
 from actbook.lab.nn import MLP
 
 __all__ = [
+    "MISTAKES",
+    "Mistake",
+    "mistakes_table",
     "Outcome",
     "sigmoid_in_deep_net",
     "softmax_for_multilabel",
@@ -37,6 +41,52 @@ __all__ = [
     "multilabel_data",
     "plot_boundaries",
 ]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One row of the page's list: the mistake, why it fails, the remedy, the section that
+    treats it (its heading's anchor), and whether that section makes it on purpose."""
+
+    name: str
+    why: str
+    remedy: str
+    section: str
+    demonstrated: bool = True
+
+
+#: The mistakes of the page, in its order. Its counts ("seven mistakes", "six of them made on
+#: purpose") are computed from this list, and its table is drawn from it.
+MISTAKES = (
+    Mistake("sigmoid/tanh in deep hidden layers", "vanishing gradients", "ReLU or a variant",
+            "sigmoid-in-a-deep-network"),
+    Mistake("no activation on the output layer", "wrong output range", "pick it from the task",
+            "the-wrong-output-activation"),
+    Mistake("softmax for multi-label problems", "classes are not exclusive",
+            "one sigmoid per class", "softmax-for-a-multi-label-problem"),
+    Mistake("poor weight initialisation", "saturation, vanishing signal",
+            "He (ReLU), Xavier (tanh)", "poor-initialisation"),
+    Mistake("blindly copying architectures", "the choice depends on the problem",
+            "understand each choice", "blindly-copying-an-architecture", demonstrated=False),
+    Mistake("ignoring dying ReLUs", "dead units stop learning",
+            "monitor; lower the learning rate; Leaky ReLU", "ignoring-dead-relus"),
+    Mistake("linear hidden layers", "the network collapses to one layer",
+            "a non-linear activation", "linear-hidden-layers"),
+)  # fmt: skip
+
+
+def mistakes_table(mistakes: Sequence[Mistake] = MISTAKES) -> str:
+    """The page's list as a Markdown table; each row links the section that treats it.
+
+    >>> print(mistakes_table(MISTAKES[4:5]).splitlines()[-1].split(" | ")[-1])
+    [below](#blindly-copying-an-architecture), from public evidence |
+    """
+    rows = [
+        [m.name, m.why, m.remedy,
+         f"[below](#{m.section})" + ("" if m.demonstrated else ", from public evidence")]
+        for m in mistakes
+    ]  # fmt: skip
+    return markdown_table(["mistake", "why it fails", "remedy", "treated"], rows)
 
 
 @dataclass

@@ -72,7 +72,7 @@ def forms_table(results: dict) -> str:
     A form such as ``exp(-|x|)`` holds a ``|``: the table helper escapes it, so that the row
     keeps its five cells.
     """
-    header = ["function", "form", "time ÷ fastest", "max relative error", "warns at ±1e308/±inf"]
+    header = ["function", "form", "time ÷ fastest", "max relative error", "warns at ±10³⁰⁸/±∞"]
     rows = [
         [
             title(name),

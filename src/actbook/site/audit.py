@@ -247,7 +247,7 @@ MAX_SIGNIFICANT_DIGITS = 6
 
 
 def _significant_digits(number: str) -> int:
-    mantissa = re.split(r"[eE]", number.lstrip("+-"))[0].replace(".", "")
+    mantissa = re.split(r"[eE]", number.lstrip("+-−"))[0].replace(".", "").replace(",", "")
     return len(mantissa.lstrip("0")) or 1
 
 
@@ -283,6 +283,63 @@ def reader_reprs(text: str, full_precision: bool = False) -> list[str]:
                 if full_precision:
                     continue
                 hits = [m for m in hits if _significant_digits(m.group(0)) > MAX_SIGNIFICANT_DIGITS]
+            if hits:
+                found.append(f"{what}: {line.strip()[:120]}")
+    return found
+
+
+def long_floats(text: str, max_digits: int = MAX_SIGNIFICANT_DIGITS) -> list[str]:
+    """The float literals of ``text`` with more than ``max_digits`` significant digits (a
+    problem set's visible test reads like a spec: ``0.26894``, not ``0.2689414213699951``).
+
+    >>> long_floats("expect_close(f(x), [0.2689414213699951, 0.5, 1e-300], rtol=1e-4)")
+    ['0.2689414213699951']
+    """
+    rx = _REPRS["a float with more than 6 significant digits"]
+    return [m.group(0) for m in rx.finditer(text) if _significant_digits(m.group(0)) > max_digits]
+
+
+#: Prose (paragraphs, list items, table cells, captions, admonitions) states a value with at
+#: most this many significant digits: fmt's 3, or 4 where the difference sits in the 4th
+#: (0.04452 against 0.04472). More is noise to a reader; a value whose digits are the lesson
+#: (a published constant as code spells it) is written as code, `0.044715`, and not judged.
+MAX_PROSE_DIGITS = 4
+
+# What prose must not hold: the spelling of a value by a program instead of for a reader.
+_PROSE = {
+    "Python e-notation (write 2.2 × 10⁻¹⁶: tables.fmt)": re.compile(
+        r"(?<![\w.:/])[-+−]?\d+(?:\.\d+)?[eE][-+−]?\d+(?!\w|\.\d)"  # a sentence may end
+    ),
+    "a hyphen for a minus sign (write −0.28: tables.fmt)": re.compile(
+        r"(?<![\w.:/)\]−-])-(?=\.?\d|∞)"
+    ),
+    f"more than {MAX_PROSE_DIGITS} significant digits in prose (tables.fmt: 3)": re.compile(
+        r"(?<![\w.:/])\d[\d,]*\.\d+(?!\w|\.\d)"
+    ),
+}
+
+
+def prose_numbers(text: str) -> list[str]:
+    """The numbers in prose ``text`` written by a program rather than for a reader.
+
+    The rule of the course's prose (outputs have theirs, :func:`reader_reprs`): no Python
+    e-notation, a minus sign (U+2212) and not a hyphen, at most :data:`MAX_PROSE_DIGITS`
+    significant digits. :func:`actbook.figures.tables.fmt` writes every value so.
+
+    >>> for r in prose_numbers("a difference of 5.8e-15. | below -0.28 | the minimum −0.308843."
+    ...                        .replace("|", chr(10))): print(r)
+    Python e-notation (write 2.2 × 10⁻¹⁶: tables.fmt): a difference of 5.8e-15.
+    a hyphen for a minus sign (write −0.28: tables.fmt): below -0.28
+    more than 4 significant digits in prose (tables.fmt: 3): the minimum −0.308843.
+    >>> prose_numbers("−0.309 at 5.8 × 10⁻¹⁵, ps01-classic, 2015-2017, arXiv:1606.08415, 1,230")
+    []
+    """
+    found = []
+    for line in text.splitlines():
+        for what, rx in _PROSE.items():
+            hits = list(rx.finditer(line))
+            if what.startswith("more than"):
+                hits = [m for m in hits if _significant_digits(m.group(0)) > MAX_PROSE_DIGITS]
             if hits:
                 found.append(f"{what}: {line.strip()[:120]}")
     return found
@@ -382,6 +439,19 @@ _OUTPUT_TEXT = """tag => [...document.querySelectorAll('article .cell_output')]
     e.after(c); const text = c.innerText; c.remove();
     return {text, precise: !!e.closest('.tag_' + tag)};
   })"""
+
+# The prose of the article: everything but code, math and the plain-text outputs of code
+# (those are judged by reader_reprs); rendered tables and Markdown outputs are prose.
+_PROSE_TEXT = """tag => {
+  const art = document.querySelector('article');
+  if (!art) return '';
+  const c = art.cloneNode(true);
+  c.querySelectorAll('pre, code, script, style, mjx-container, .math, .cell_input, '
+    + '.output.stream, .output.text_plain, .output.error, .tag_' + tag).forEach(e => e.remove());
+  c.querySelectorAll('details').forEach(d => { d.open = true; });  // worked answers are read too
+  art.after(c); const text = c.innerText; c.remove();
+  return text;
+}"""
 
 _CODE_LINES = """() => [...document.querySelectorAll('article .cell_input pre')]
   .filter(e => e.checkVisibility())
@@ -497,6 +567,7 @@ def _check_reading(page, report: PageReport) -> None:
         for out in page.evaluate(_OUTPUT_TEXT, FULL_PRECISION_TAG)
         for r in reader_reprs(out["text"], out["precise"])
     ]
+    report.prose_numbers = prose_numbers(page.evaluate(_PROSE_TEXT, FULL_PRECISION_TAG))
     report.code_lines = int(page.evaluate(_CODE_LINES))
     report.hidden_cells = int(page.evaluate(_HIDDEN_CELLS))
 
@@ -528,6 +599,7 @@ class PageReport:
     no_scroll_cue: dict[int, list[str]] = field(default_factory=dict)  # scrollers with no cue
     ragged_tables: list[str] = field(default_factory=list)
     reprs: list[str] = field(default_factory=list)  # see reader_reprs
+    prose_numbers: list[str] = field(default_factory=list)  # see prose_numbers
     code_lines: int = 0  # lines of code a reader sees (hidden and folded cells excluded)
     hidden_cells: int = 0  # "Show code cell content" toggles: cells hidden whole
     wide_code: list[str] = field(default_factory=list)  # code boxes that scroll at CODE_FIT_WIDTH
