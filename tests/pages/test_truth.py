@@ -100,7 +100,7 @@ def test_the_audit_id_pattern_catches_what_it_must():
 
 #: "left"/"right" naming a figure's panels: on a phone the panels stack (site/panels.py), so
 #: a caption, alt text or sentence says "first"/"second" instead.
-PANEL_SIDE = re.compile(r"\((?:left|right)\)|\b(?:Left|Right), |; right, |On the right, the")
+PANEL_SIDE = re.compile(r"\((?:left|right)\)|\b(?:Left|Right)[,:] |; right[,:] |On the right, the")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
@@ -116,7 +116,12 @@ def test_no_displayed_string_places_a_panel_left_or_right(module):
 
 
 def test_the_panel_side_pattern_catches_what_it_must():
-    for text in ("Mish (left) and its derivative (right)", "Two panels. Left, the", "; right, the"):
+    for text in (
+        "Mish (left) and its derivative (right)",
+        "Two panels. Left, the",
+        "; right, the",
+        "Left: the plane; right: the loss",
+    ):
         assert PANEL_SIDE.search(text), text
     for text in ("decays on the left", "the left branch", "gets right, and", "left symbolic"):
         assert not PANEL_SIDE.search(text), text

@@ -293,8 +293,8 @@ def boundary_explorer() -> InteractiveFigure:
         ),
     ]
     alt = (
-        "Left: the plane coloured by the class the network predicts, with the training "
-        "points on top; right: the training loss against the epoch"
+        "First panel: the plane coloured by the class the network predicts, with the "
+        "training points on top; second: the training loss against the epoch"
     )
     return InteractiveFigure(DecisionBoundaryPlot(), controls, alt)
 
@@ -636,7 +636,7 @@ def dying_explorer(width: int = 64, epochs: int = 300) -> InteractiveFigure:
         ),
     ]
     alt = (
-        "Left: percentage of dead units in each of three hidden layers during training; "
-        "right: training accuracy"
+        "First panel: percentage of dead units in each of three hidden layers during "
+        "training; second: training accuracy"
     )
     return InteractiveFigure(DyingPlot(width=width, epochs=epochs), controls, alt)
