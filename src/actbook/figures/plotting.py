@@ -238,6 +238,9 @@ def _register_png_display() -> None:
 _register_png_display()
 
 
+LINE_STYLES = ("-", "--", ":", "-.")
+
+
 def line_styles(labels: Sequence[str]) -> list[dict[str, str]]:
     """Colour and line style for lines labelled ``labels``: an activation's own (by its title,
     :func:`appearance.activation_of`), the others from :data:`COLORS` in turn, skipping the
@@ -245,11 +248,24 @@ def line_styles(labels: Sequence[str]) -> list[dict[str, str]]:
 
     >>> [d["color"] for d in line_styles(["ReLU", "lr = 0.1", "Tanh"])]
     ['#d55e00', '#0072B2', '#009e73']
+    >>> a, b = line_styles(["relu, he", "relu, xavier"])
+    >>> (a["color"] == b["color"], a["ls"] != b["ls"])
+    (True, True)
     """
     names = [activation_of(str(label)) for label in labels]
     taken = {style(n)["color"].lower() for n in names if n is not None}
     free = iter([c for c in COLORS if c.lower() not in taken] + COLORS)
-    return [style(n) if n is not None else {"color": next(free), "ls": "-"} for n in names]
+    out, seen = [], {}
+    for n in names:
+        if n is None:
+            out.append({"color": next(free), "ls": "-"})
+            continue
+        # The same activation twice ("relu, he" and "relu, xavier"): its one colour, and
+        # another line style, so that the two lines can be told apart.
+        k = seen[n] = seen.get(n, -1) + 1
+        others = [ls for ls in LINE_STYLES if ls != style(n)["ls"]]
+        out.append(style(n) if k == 0 else {**style(n), "ls": others[(k - 1) % len(others)]})
+    return out
 
 
 def new_figure(ncols: int = 2, width: float = 8.0, height: float = 3.2) -> tuple[Figure, list]:
