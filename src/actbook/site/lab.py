@@ -108,16 +108,27 @@ def listing(page) -> list[str]:
     return page.locator(".jp-DirListing-content .jp-DirListing-itemText").all_inner_texts()
 
 
+def _item(page, name: str):
+    """The file browser's entry named ``name``."""
+    text = page.locator(".jp-DirListing-itemText", has_text=re.compile(f"^{re.escape(name)}$"))
+    return page.locator(".jp-DirListing-item", has=text)
+
+
 def go_to_folder(page, folder: str) -> None:
     """Open ``folder`` (relative to the root) in the file browser, by its breadcrumbs."""
-    page.locator(".jp-BreadCrumbs-home").click()
-    for part in [p for p in folder.split("/") if p]:
-        page.locator(
-            ".jp-DirListing-item",
-            has=page.locator(
-                ".jp-DirListing-itemText", has_text=re.compile(f"^{re.escape(part)}$")
-            ),
-        ).dblclick()
+    parts = [p for p in folder.split("/") if p]
+    for attempt in range(3):  # under load a click on home can be lost (a dialog, a redraw)
+        page.locator(".jp-BreadCrumbs-home").click()
+        try:
+            if parts:
+                _item(page, parts[0]).wait_for(timeout=10_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+            dismiss_dialogs(page)
+    for part in parts:
+        _item(page, part).dblclick()
         page.wait_for_selector(f".jp-BreadCrumbs:has-text('{part}')")
     page.wait_for_timeout(300)
 
