@@ -27,7 +27,7 @@ from pathlib import Path
 from grading import UNSANDBOXED, bare_execution
 from nbgrader.apps import NbGraderAPI
 
-from actbook.course import classroom, parallel, plugins, release
+from actbook.course import classroom, parallel, plugins, release, sandbox
 from actbook.course import rehearsal as grading_demo
 
 RESULTS = Path(__file__).resolve().parent / "results-grading-parallel.json"
@@ -36,7 +36,8 @@ BARE = 10  # notebooks run bare after each run, spread over the class
 MACHINES = {"1 machine x 16 cores": 16, "10 machines x 16 cores": 160}
 
 
-def collected_class(root: Path, aid: str, n: int, **config) -> None:
+def collected_class(root: Path, aid: str, n: int, **config) -> tuple[str, ...]:
+    """Collect a class of ``n`` into ``root``; the nbgrader options its settings need."""
     control = next(s for s in grading_demo.fake_class(aid, False) if s.student == "control-a")
     name = f"{aid}.ipynb"
     course = classroom.Course(root, [aid], **config)
@@ -48,9 +49,12 @@ def collected_class(root: Path, aid: str, n: int, **config) -> None:
         (course.fetch(aid, sid) / name).write_text(text)
         course.submit(aid, sid)
     course.collect(aid)
+    return parallel.overrides_of(course.config)
 
 
-def run(template: Path, dest: Path, aid: str, workers: int, db_url: str | None) -> dict:
+def run(
+    template: Path, dest: Path, aid: str, workers: int, db_url: str | None, overrides=()
+) -> dict:
     shutil.copytree(template, dest)
     if db_url:  # the assignment into the PostgreSQL gradebook, as generate_assignment does
         config = plugins.load_config()
@@ -60,14 +64,18 @@ def run(template: Path, dest: Path, aid: str, workers: int, db_url: str | None) 
     url = db_url or f"sqlite:///{dest / 'gradebook.db'}"
     os.environ["ACTBOOK_TIME_GRADEBOOK"] = "1"
     t0 = time.perf_counter()
-    rc, out = parallel.run_command(dest, aid, url, workers=workers, write=lambda s: None)
+    rc, out = parallel.run_command(
+        dest, aid, url, workers=workers, overrides=overrides, write=lambda s: None
+    )
     wall = time.perf_counter() - t0
     assert rc == 0 and all(o.score == o.max_score for o in out.values()), rc
     records = [json.loads(parallel.marker(dest, aid, sid).read_text()) for sid in out]
     n = len(out)
+    graded = next((dest / "autograded").glob(f"*/{aid}/{aid}.ipynb"))
     return {
         "workers": workers,
         "gradebook": "postgresql" if db_url else "sqlite",
+        "kernels": json.loads(graded.read_text())["metadata"]["actbook_grading"],  # as graded
         "wall_seconds": wall,
         "per_minute": n / wall * 60,
         "median_process_seconds": statistics.median(o.seconds for o in out.values()),
@@ -89,14 +97,19 @@ def measure(n: int, aid: str) -> dict:
         collected_class(tmp / "template", aid, n)
         # The same class without the sandbox (one kernel that runs the tests too, as stock
         # nbgrader does): what the command costs apart from the sandbox's second kernel.
-        collected_class(tmp / "template-unsandboxed", aid, n, **UNSANDBOXED)
+        # Its settings go to nbgrader as options (it reads the course's nbgrader_config.py).
+        plain = collected_class(tmp / "template-unsandboxed", aid, n, **UNSANDBOXED)
         runs = {}
         for key, workers, db in [("sqlite_1", 1, None), ("postgresql_1", 1, "one"),
                                  ("postgresql_2", 2, "two"),
                                  ("sqlite_1_unsandboxed", 1, None)]:  # fmt: skip
             url = pg.database(db) if db else None
-            template = tmp / ("template-unsandboxed" if "unsandboxed" in key else "template")
-            runs[key] = run(template, tmp / key, aid, workers, url)
+            unsandboxed = "unsandboxed" in key
+            template = tmp / ("template-unsandboxed" if unsandboxed else "template")
+            runs[key] = run(template, tmp / key, aid, workers, url, plain if unsandboxed else ())
+            kernels = runs[key]["kernels"]  # what each run claims to measure, as it ran
+            assert (kernels["sandbox"] == sandbox.BUBBLEWRAP) != unsandboxed, (key, kernels)
+            assert (kernels["tests"] == "trusted kernel") != unsandboxed, (key, kernels)
             graded = sorted((tmp / key / "autograded").glob(f"*/{aid}/{aid}.ipynb"))
             bare = [bare_execution(p) for p in graded[:: max(1, n // BARE)][:BARE]]
             runs[key]["median_bare_nbclient_seconds"] = statistics.median(bare)

@@ -276,21 +276,32 @@ class _Trusted:
     folder holds a copy of the assignment's source files (``checks.py``), never the student's.
     """
 
-    def __init__(self, source_dir: Path, student_info: dict, timeout: float, log):
+    def __init__(self, source_dir: Path, timeout: float, log):
+        """Launch the kernel; :meth:`connect` waits for it. Launched when the notebook starts,
+        it gets ready while the student's kernel starts and runs the first cells (once
+        started on the first test cell, it cost each submission about a second)."""
         self.tmp = Path(tempfile.mkdtemp(prefix="actbook-tests-"))
         for path in source_dir.glob("*"):
             if path.is_file() and path.suffix != ".ipynb":
                 shutil.copy2(path, self.tmp / path.name)
-        self.timeout, self.log = timeout, log
+        self.timeout, self.log, self.kc = timeout, log, None
         self.km = AsyncKernelManager(kernel_name="python3", transport="ipc")
         self.km.ip = str(self.tmp / "k")
         self.km.connection_file = str(self.tmp / "kernel.json")
-        run_sync(self.km.start_kernel)(cwd=str(self.tmp), stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL)  # fmt: skip
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        run_sync(self.kc.wait_for_ready)(timeout=120)
-        self.run(_install_bridge_code())
+        setup = self.tmp / ".grading_bridge_setup.py"  # run by the kernel as it starts
+        setup.write_text(_install_bridge_code())
+        run_sync(self.km.start_kernel)(
+            cwd=str(self.tmp), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            extra_arguments=[f"--IPKernelApp.exec_files={setup}"],
+        )  # fmt: skip
+
+    def connect(self, student_info: dict) -> None:
+        """Wait for the kernel (which installed the bridge as it started), then connect the
+        bridge to the student's kernel."""
+        kc = self.km.client()
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=120)
+        self.kc = kc
         info = {k: v.decode() if isinstance(v, bytes) else v for k, v in student_info.items()}
         self.run(f"{_BRIDGE_IMPORT}.connect({json.dumps(info)})")
 
@@ -313,7 +324,8 @@ class _Trusted:
 
     def stop(self) -> None:
         try:
-            self.kc.stop_channels()
+            if self.kc is not None:
+                self.kc.stop_channels()
             run_sync(self.km.shutdown_kernel)(now=True)
         except Exception as e:  # never let cleanup hide the grade
             self.log.warning("ResilientExecute: stopping the test kernel: %s", e)
@@ -394,6 +406,8 @@ class ResilientExecute(Execute):
             self._trusted: _Trusted | None = None
             work = copy.deepcopy(layout)
             try:
+                if self._cell_roles:
+                    self._trusted = self._launch_trusted()
                 out, resources = super().preprocess(work, resources, km)
                 break
             except (DeadKernelError, CellTimeoutError, _StuckKernel) as err:
@@ -423,14 +437,11 @@ class ResilientExecute(Execute):
         ResilientExecute.history.append((time.perf_counter() - t0, len(self._skip)))
         return out, resources
 
-    def _start_trusted(self) -> _Trusted:
+    def _launch_trusted(self) -> _Trusted:
         info = self._resources.get("nbgrader", {})
         coursedir = CourseDirectory(config=self.config)
         source = Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"]))
-        self.kc.execute(_install_bridge_code(), silent=True, store_history=False)
-        return _Trusted(
-            source, self.km.get_connection_info(), max(self.timeout or 60, 60), self.log
-        )
+        return _Trusted(source, max(self.timeout or 60, 60), self.log)
 
     async def _async_check_alive(self) -> None:
         # while a test runs in the trusted kernel, the student's kernel may die under it
@@ -446,8 +457,9 @@ class ResilientExecute(Execute):
             return cell, resources
         self._sandbox = getattr(self.km, "grading_sandbox", None) or self._sandbox
         role = self._role(cell)
-        if role != "student" and self._trusted is None:
-            self._trusted = self._start_trusted()
+        if role != "student" and self._trusted.kc is None:
+            self.kc.execute(_install_bridge_code(), silent=True, store_history=False)
+            self._trusted.connect(self.km.get_connection_info())
         if role == "test":
             try:  # the student's kernel answers, unless it is stuck in the student's code
                 reply = self._trusted.run(
