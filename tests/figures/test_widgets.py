@@ -20,6 +20,21 @@ def test_live_slider_changes_the_image():
     np.testing.assert_allclose(fx.plot.lines[0].get_ydata()[0], 0.5 * fx.plot.z[0])
 
 
+def test_a_live_frame_and_a_page_frame_show_the_same_pixels_the_page_one_smaller():
+    """Live frames trade size for speed (zlib level 1), a page's frames the other way."""
+    import io
+
+    from PIL import Image
+
+    fx = activation_explorer("sigmoid")
+    fx.controls["probe"].value = 1.5
+    live, page = fx.png(), fx.png(level=9)
+    pixels = [np.asarray(Image.open(io.BytesIO(p)).convert("RGB")) for p in (live, page)]
+    assert pixels[0].shape == pixels[1].shape and np.array_equal(*pixels)
+    assert len(page) < 0.9 * len(live)
+    assert fx.image == live  # the widget shows the live encoding
+
+
 def test_probe_slider_moves_the_point_and_tangent():
     fx = activation_explorer("sigmoid")
     fx.widget()

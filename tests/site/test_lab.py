@@ -159,9 +159,11 @@ def test_a_slider_updates_its_figure(lab, page):
         page,
         lab,
         "explore.ipynb",
+        "import ipywidgets.widgets.widget as w\nprint('echo', w.JUPYTER_WIDGETS_ECHO)\n"
         "from actbook.figures import explorers\nexplorers.explorer('relu').widget()",
     )
     assert "Error" not in out, out
+    assert "echo False" in out, out  # make lab's kernels do not echo a slider's value back
     times = L.slider_latency(page, steps=2)
     assert all(t > 0 for t in times), "the figure did not change when the slider moved"
     L.close_current_tab(page)
