@@ -14,9 +14,13 @@ import html
 import json
 import re
 import socket
+import subprocess
+import sys
+import time
 import warnings
 
 import numpy as np
+import psutil
 import pytest
 from sqlalchemy.exc import SAWarning
 
@@ -420,3 +424,26 @@ def test_the_kernel_command_names_no_path_through_a_hidden_folder(tmp_path):
     argv = sandbox.bwrap_argv([python, "-m", "ipykernel_launcher"], *folders)
     kernel = argv[argv.index("--") + 1 :]
     assert kernel == [f"{sandbox.ROOT}/.venv/bin/python", "-m", "ipykernel_launcher"]
+
+
+def test_a_kernel_dies_with_its_launcher_even_one_killed_while_launching_it():
+    # A grading process killed (the OOM killer) just after it forked a kernel, before bwrap set
+    # --die-with-parent, left that kernel running (CI: test_parallel found it after 2 s).
+    refused = subprocess.run(sandbox.orphan_guard(["echo", "ran"], parent=1), capture_output=True)
+    assert refused.returncode != 0 and b"ran" not in refused.stdout  # its launcher is gone
+    code = (
+        "import subprocess, time\n"
+        "from actbook.course import sandbox\n"
+        "p = subprocess.Popen(sandbox.orphan_guard(['sleep', '300']))\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(300)\n"
+    )
+    launcher = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    kernel = psutil.Process(int(launcher.stdout.readline()))
+    end = time.monotonic() + 10
+    while kernel.cmdline()[:1] != ["sleep"] and time.monotonic() < end:
+        time.sleep(0.01)
+    assert kernel.cmdline() == ["sleep", "300"], "the guard did not become the kernel"
+    launcher.kill()
+    launcher.wait()
+    assert psutil.wait_procs([kernel], timeout=5)[1] == [], "the kernel outlived its launcher"

@@ -81,7 +81,16 @@ _LAUNCHER = (
 )
 
 
-class LimitedKernelManager(AsyncKernelManager):
+class GuardedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernels die with the process that launched them, also when it
+    is killed (a crash, the OOM killer) while launching them: see
+    :func:`actbook.course.sandbox.orphan_guard`."""
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        await super()._async_launch_kernel(sandbox.orphan_guard(kernel_cmd), **kw)
+
+
+class LimitedKernelManager(GuardedKernelManager):
     """A kernel manager whose kernels run sandboxed and cannot allocate more than
     ``memory_limit`` bytes.
 
@@ -285,7 +294,7 @@ class _Trusted:
             if path.is_file() and path.suffix != ".ipynb":
                 shutil.copy2(path, self.tmp / path.name)
         self.timeout, self.log, self.kc = timeout, log, None
-        self.km = AsyncKernelManager(kernel_name="python3", transport="ipc")
+        self.km = GuardedKernelManager(kernel_name="python3", transport="ipc")
         self.km.ip = str(self.tmp / "k")
         self.km.connection_file = str(self.tmp / "kernel.json")
         setup = self.tmp / ".grading_bridge_setup.py"  # run by the kernel as it starts

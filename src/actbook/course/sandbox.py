@@ -84,6 +84,27 @@ def _python_prefixes() -> list[Path]:
     return out
 
 
+# Becomes ``argv`` with the kernel's death tied to the launching process (SIGKILL when it
+# dies), unless that process is already gone. bwrap's --die-with-parent alone leaves a gap: a
+# grading process killed after forking but before bwrap ran leaves its kernel behind.
+_ORPHAN_GUARD = (
+    "import ctypes, os, sys\n"
+    "ctypes.CDLL(None).prctl(1, 9, 0, 0, 0)\n"  # PR_SET_PDEATHSIG = 1, SIGKILL = 9
+    "if os.getppid() != int(sys.argv[1]):\n"
+    "    sys.exit('the process that launched this kernel has exited')\n"
+    "os.execvp(sys.argv[2], sys.argv[2:])\n"
+)
+
+
+def orphan_guard(argv: list[str], parent: int | None = None) -> list[str]:
+    """``argv`` run so that it dies with ``parent`` (by default this process, which launches
+    it): on Linux the parent-death signal, set before ``argv`` starts, survives its exec."""
+    if not sys.platform.startswith("linux"):
+        return argv
+    pid = os.getpid() if parent is None else parent
+    return [sys.executable, "-I", "-S", "-c", _ORPHAN_GUARD, str(pid), *argv]
+
+
 def bwrap_argv(
     kernel_cmd: list[str], run_dir: Path, work: Path, scratch: Path, course_root: Path | None
 ) -> list[str]:
