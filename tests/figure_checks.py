@@ -13,6 +13,13 @@ def frames_of(html: str) -> list[str]:
     return re.findall(r'<img src="data:image/png;base64,([^"]+)"', html)
 
 
+def assert_no_address(html: str) -> None:
+    """Nothing the page would fetch: no http(s) address outside the frames' own base64, which
+    can spell 'http' by chance (gelu_tanh's frames did)."""
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
+    assert "http" not in text, text[max(text.find("http") - 80, 0) : text.find("http") + 80]
+
+
 def far_value(control):
     """The end of a slider's range farther from its current value (a student's drag)."""
     lo, hi = control.min, control.max
