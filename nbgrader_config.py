@@ -25,6 +25,7 @@ c.GenerateAssignment.create_assignment = True
 # Grading: a runaway cell may not stop the class.
 c.Execute.timeout = 60  # seconds per cell; then the kernel is interrupted and the cell fails
 c.Execute.interrupt_on_timeout = True
+c.Execute.shutdown_kernel = "immediate"  # a graded kernel has nothing to save: ~0.2 s sooner
 c.OverwriteCells.add_missing_cells = True  # deleted test cells come back from the gradebook
 # Locked cells (the tests, the imports) are always restored from the gradebook by nbgrader's
 # OverwriteCells: their text, points, and locked flag.

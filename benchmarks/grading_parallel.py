@@ -7,6 +7,7 @@ three times, each time in a fresh copy: 1 worker on SQLite, 1 worker on PostgreS
 workers on PostgreSQL (a temporary server). Right after each run, the bare-nbclient floor:
 a few of the notebooks that run executed are executed again by nbclient alone
 (``grading.bare_execution``), so that each ratio compares times taken under the same load.
+What the sandbox and its test kernel cost apart: ``benchmarks/grading.py`` (interleaved).
 
     python benchmarks/grading_parallel.py [N] [--assignment ID]
         # writes results-grading-parallel.json
@@ -24,7 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from grading import UNSANDBOXED, bare_execution
+import psutil
+from grading import bare_execution
 from nbgrader.apps import NbGraderAPI
 
 from actbook.course import classroom, parallel, plugins, release, sandbox
@@ -36,11 +38,10 @@ BARE = 10  # notebooks run bare after each run, spread over the class
 MACHINES = {"1 machine x 16 cores": 16, "10 machines x 16 cores": 160}
 
 
-def collected_class(root: Path, aid: str, n: int, **config) -> tuple[str, ...]:
-    """Collect a class of ``n`` into ``root``; the nbgrader options its settings need."""
+def collected_class(root: Path, aid: str, n: int) -> None:
     control = next(s for s in grading_demo.fake_class(aid, False) if s.student == "control-a")
     name = f"{aid}.ipynb"
-    course = classroom.Course(root, [aid], **config)
+    course = classroom.Course(root, [aid])
     course.generate(aid)
     course.release(aid)
     for i in range(n):
@@ -49,12 +50,15 @@ def collected_class(root: Path, aid: str, n: int, **config) -> tuple[str, ...]:
         (course.fetch(aid, sid) / name).write_text(text)
         course.submit(aid, sid)
     course.collect(aid)
-    return parallel.overrides_of(course.config)
 
 
-def run(
-    template: Path, dest: Path, aid: str, workers: int, db_url: str | None, overrides=()
-) -> dict:
+def busy_cpu_seconds() -> float:
+    """CPU seconds the whole machine has spent not idle since boot."""
+    t = psutil.cpu_times()
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0)
+
+
+def run(template: Path, dest: Path, aid: str, workers: int, db_url: str | None) -> dict:
     shutil.copytree(template, dest)
     if db_url:  # the assignment into the PostgreSQL gradebook, as generate_assignment does
         config = plugins.load_config()
@@ -63,11 +67,9 @@ def run(
         assert NbGraderAPI(config=config).generate_assignment(aid, force=True)["success"]
     url = db_url or f"sqlite:///{dest / 'gradebook.db'}"
     os.environ["ACTBOOK_TIME_GRADEBOOK"] = "1"
-    t0 = time.perf_counter()
-    rc, out = parallel.run_command(
-        dest, aid, url, workers=workers, overrides=overrides, write=lambda s: None
-    )
-    wall = time.perf_counter() - t0
+    cpu0, t0 = busy_cpu_seconds(), time.perf_counter()
+    rc, out = parallel.run_command(dest, aid, url, workers=workers, write=lambda s: None)
+    wall, busy = time.perf_counter() - t0, busy_cpu_seconds() - cpu0
     assert rc == 0 and all(o.score == o.max_score for o in out.values()), rc
     records = [json.loads(parallel.marker(dest, aid, sid).read_text()) for sid in out]
     n = len(out)
@@ -78,6 +80,7 @@ def run(
         "kernels": json.loads(graded.read_text())["metadata"]["actbook_grading"],  # as graded
         "wall_seconds": wall,
         "per_minute": n / wall * 60,
+        "cores_busy": busy / wall,  # the whole machine's: grader, kernels, PostgreSQL
         "median_process_seconds": statistics.median(o.seconds for o in out.values()),
         "median_nbgrader_seconds": statistics.median(r["seconds"] for r in records),
         "median_gradebook_seconds": statistics.median(r["gradebook_seconds"] for r in records),
@@ -95,21 +98,14 @@ def measure(n: int, aid: str) -> dict:
     ):
         tmp = Path(tmp)
         collected_class(tmp / "template", aid, n)
-        # The same class without the sandbox (one kernel that runs the tests too, as stock
-        # nbgrader does): what the command costs apart from the sandbox's second kernel.
-        # Its settings go to nbgrader as options (it reads the course's nbgrader_config.py).
-        plain = collected_class(tmp / "template-unsandboxed", aid, n, **UNSANDBOXED)
         runs = {}
         for key, workers, db in [("sqlite_1", 1, None), ("postgresql_1", 1, "one"),
-                                 ("postgresql_2", 2, "two"),
-                                 ("sqlite_1_unsandboxed", 1, None)]:  # fmt: skip
+                                 ("postgresql_2", 2, "two")]:  # fmt: skip
             url = pg.database(db) if db else None
-            unsandboxed = "unsandboxed" in key
-            template = tmp / ("template-unsandboxed" if unsandboxed else "template")
-            runs[key] = run(template, tmp / key, aid, workers, url, plain if unsandboxed else ())
-            kernels = runs[key]["kernels"]  # what each run claims to measure, as it ran
-            assert (kernels["sandbox"] == sandbox.BUBBLEWRAP) != unsandboxed, (key, kernels)
-            assert (kernels["tests"] == "trusted kernel") != unsandboxed, (key, kernels)
+            runs[key] = run(tmp / "template", tmp / key, aid, workers, url)
+            kernels = runs[key]["kernels"]  # as the course grades: sandbox, trusted test kernel
+            assert kernels["sandbox"] == sandbox.BUBBLEWRAP, (key, kernels)
+            assert kernels["tests"] == "trusted kernel", (key, kernels)
             graded = sorted((tmp / key / "autograded").glob(f"*/{aid}/{aid}.ipynb"))
             bare = [bare_execution(p) for p in graded[:: max(1, n // BARE)][:BARE]]
             runs[key]["median_bare_nbclient_seconds"] = statistics.median(bare)
@@ -120,12 +116,12 @@ def measure(n: int, aid: str) -> dict:
             print(f"{key}: {n} in {runs[key]['wall_seconds']:.1f} s", flush=True)
     one, two = runs["postgresql_1"], runs["postgresql_2"]
     speedup = one["wall_seconds"] / two["wall_seconds"]
-    per_sub = runs["sqlite_1"]["wall_seconds"] / n  # one core, everything included
+    per_sub = runs["sqlite_1"]["wall_seconds"] / n  # one worker, everything included
     total = COURSE["students"] * COURSE["problem_sets"]
     projection = {
         name: {
             "hours": total * per_sub / (cores * speedup / 2) / 3600,
-            "assumes": f"{per_sub:.2f} s per submission on one core and the measured 2-worker "
+            "assumes": f"{per_sub:.2f} s per submission with one worker and the measured 2-worker "
             f"efficiency ({speedup / 2:.0%}) holding up to {cores} workers, PostgreSQL "
             "keeping up (its share is below), no other load",
         }
@@ -139,9 +135,6 @@ def measure(n: int, aid: str) -> dict:
         "ideal_speedup": 2.0,
         "efficiency": speedup / 2,
         "ratio_to_bare_nbclient": runs["sqlite_1"]["ratio_to_bare_nbclient"],
-        "ratio_to_bare_nbclient_unsandboxed": runs["sqlite_1_unsandboxed"][
-            "ratio_to_bare_nbclient"
-        ],
         "projection": {"course": COURSE, "serial_hours": total * per_sub / 3600, **projection},
         "note": "a projection from this run's figures, not a measurement of such a course",
         "machine": {
@@ -167,8 +160,7 @@ def main(quick: bool = False, argv: list[str] | None = None) -> dict:
         f"{args.n} submissions: {r['sqlite_1']['per_minute']:.1f}/min with 1 worker (SQLite), "
         f"{r['postgresql_2']['per_minute']:.1f}/min with 2 (PostgreSQL): speed-up "
         f"{result['speedup_2_workers']:.2f} of 2; {result['ratio_to_bare_nbclient']:.2f}x bare "
-        f"nbclient sandboxed, {result['ratio_to_bare_nbclient_unsandboxed']:.2f}x without the "
-        f"sandbox; gradebook share {r['sqlite_1']['gradebook_share']:.1%} (SQLite), "
+        f"nbclient; gradebook share {r['sqlite_1']['gradebook_share']:.1%} (SQLite), "
         f"{r['postgresql_1']['gradebook_share']:.1%} (PostgreSQL)"
     )
     return result

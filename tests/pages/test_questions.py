@@ -503,3 +503,25 @@ def test_release_fails_every_graded_cell_unmodified():
     failed = validate(RELEASE).get("failed", [])
     # nbgrader reports an unanswered manual cell as failed, beside every test cell
     assert len(failed) == len(graded)
+
+
+@pytest.mark.parametrize(
+    "path", [ROOT / "chapters" / "questions.md", RELEASE, SOLUTION], ids=lambda p: p.parent.name
+)
+def test_the_count_of_questions_in_the_first_sentence_is_the_count_of_questions(path):
+    """The opening sentence names how many questions follow; the headings number them (one
+    heading may answer several: "Q9 and Q10")."""
+    from actbook.figures.tables import number_word
+
+    text = (
+        path.read_text()
+        if path.suffix == ".md"
+        else "".join(
+            "".join(c["source"]) + "\n" for c in cells(path) if c["cell_type"] == "markdown"
+        )
+    )
+    headings = re.findall(r"^## (Q\d+.*?)[.:]", text, re.MULTILINE)
+    numbers = {int(n) for h in headings for n in re.findall(r"Q(\d+)", h)}
+    assert numbers == set(range(1, len(numbers) + 1)), headings
+    opening = re.search(r"^(\w+) interview-style questions", text, re.MULTILINE)
+    assert opening and opening[1] == number_word(len(numbers), capital=True), opening

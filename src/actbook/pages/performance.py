@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from actbook.catalog.appearance import TITLES
 from actbook.catalog.costs import cost_ratio, fastest_stable_ratio, load, load_extra
-from actbook.figures.tables import markdown_table
+from actbook.figures.tables import fmt, markdown_table
 
 # The page reads the measurements through the catalog's one reader and renders them here.
 __all__ = [
@@ -33,12 +33,13 @@ def title(name: str) -> str:
 
 
 def cost_table(results: dict, names: list[str], size: str = "1e+07") -> str:
-    """Markdown: f and f' cost as a ratio to ReLU, float32 and float64."""
+    """Markdown: f and f' cost as a ratio to ReLU, float32 and float64, written as the page's
+    prose writes them (:func:`fmt`), so that a ratio in a sentence reads as in the table."""
     header = ["activation", "f, float32", "f, float64", "f′, float32", "f′, float64"]
     rows = [
         [title(n)]
         + [
-            f"{cost_ratio(results, key, dt, size):.1f}×"
+            f"{fmt(cost_ratio(results, key, dt, size))}×"
             for key in (n, f"{n}_grad")
             for dt in ("float32", "float64")
         ]
