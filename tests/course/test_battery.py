@@ -31,6 +31,15 @@ def test_the_literals_in_the_notebooks_are_what_the_generator_computes_now():
     assert not list(battery.stale()), "run: python -m actbook.course.battery"
 
 
+def test_a_literal_is_stale_when_it_changed_not_when_a_cpu_rounded_its_last_bits():
+    old = "np.array([-0.00024670114095756604, 1e+210]), rtol=1e-13"
+    cpu = "np.array([-0.00024670114095757254, 1.0000000000000001e+210]), rtol=1e-13"
+    assert battery.same_up_to_rounding(old, cpu)  # two machines' BLAS and pow
+    assert not battery.same_up_to_rounding(old, old.replace("0.00024670114095756604", "0.0002467"))
+    assert not battery.same_up_to_rounding(old, old.replace("1e+210", "1e+210, 0.0"))
+    assert not battery.same_up_to_rounding(old, old.replace("rtol", "atol"))
+
+
 @pytest.mark.parametrize(
     "aid",
     ["ps01-classic", "ps02-softmax", "ps03-relu-family", "ps04-modern", "ps05-gradients"],
