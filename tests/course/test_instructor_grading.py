@@ -63,7 +63,9 @@ def answer(sid: str, nb: nbformat.NotebookNode, source: nbformat.NotebookNode) -
             cell.source = "\n".join(lines[:-1])
 
 
-@pytest.fixture(scope="module")
+# Session-scoped: pytest-xdist may run another module's tests between two of these, which
+# ends a module's fixtures, and the class would be graded again from scratch.
+@pytest.fixture(scope="session")
 def course(tmp_path_factory):
     """The class, graded; every step's log kept in ``course.logs``."""
     c = Course(tmp_path_factory.mktemp("instructor"), [AID], timeout=30)
@@ -228,15 +230,23 @@ def test_feedback_stops_while_an_answer_is_ungraded_and_names_it(course, capsys)
     assert not (course.root / "feedback" / "cy" / AID).exists()
 
 
-def test_feedback_once_graded_has_no_rubric_offline_math_and_working_links(course):
+@pytest.fixture(scope="session")
+def fed_back(course):
+    """The class once the last answer is graded by hand and the feedback generated: what the
+    tests after that read (a fixture, not the tests' order: CI ran them on a fresh class)."""
     from nbgrader.api import Gradebook
 
     with Gradebook(course.config.CourseDirectory.db_url) as gb:
         grade = gb.find_grade(LEFT_UNGRADED[1], NB, AID, LEFT_UNGRADED[0])
         grade.manual_score, grade.needs_manual_grade = 0.5, False
         gb.db.commit()
-    assert feedback.ungraded(course.config.CourseDirectory.db_url, AID) == []
     course.generate_feedback(AID)
+    return course
+
+
+def test_feedback_once_graded_has_no_rubric_offline_math_and_working_links(fed_back):
+    course = fed_back
+    assert feedback.ungraded(course.config.CourseDirectory.db_url, AID) == []
     page = (course.root / "feedback" / "cy" / AID / f"{NB}.html").read_text()
     assert "Rubric for" not in page and "Mark scheme" not in page
     assert EXPLANATION.format(sid="cy", gid="q2-explain") in page
@@ -251,7 +261,8 @@ def test_feedback_once_graded_has_no_rubric_offline_math_and_working_links(cours
     assert course.fetch_feedback(AID, "cy")
 
 
-def test_the_feedback_page_renders_its_math_in_chromium_offline(course, chromium):
+def test_the_feedback_page_renders_its_math_in_chromium_offline(fed_back, chromium):
+    course = fed_back
     ctx = chromium.new_context(offline=True)
     page = ctx.new_page()
     page.goto((course.root / "feedback" / "cy" / AID / f"{NB}.html").as_uri())
@@ -261,7 +272,8 @@ def test_the_feedback_page_renders_its_math_in_chromium_offline(course, chromium
     ctx.close()
 
 
-def test_the_per_question_export_matches_the_gradebook(course, tmp_path):
+def test_the_per_question_export_matches_the_gradebook(fed_back, tmp_path):
+    course = fed_back
     from nbgrader.api import Gradebook
 
     items = results.item_analysis(course.root, course.config.CourseDirectory.db_url, AID)
