@@ -185,7 +185,25 @@ def wait_idle(page, timeout: float = 600) -> None:
 def run_all(page, timeout: float = 600) -> None:
     """Run All Cells, until every code cell has an execution count. (Waiting for "no [*]"
     alone can end before the kernel has even gone busy, under load.)"""
-    menu(page, "Run", "Run All Cells")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    prompts = f"{PANEL} .jp-CodeCell .jp-InputArea-prompt"
+    before = page.locator(prompts).all_inner_texts()
+    # As in run_cell: the menu's click can be lost under load (CI: every prompt still "[ ]"
+    # after 10 minutes); a run that began changes a prompt at once, so clicking again is safe.
+    for _ in range(5):
+        try:
+            menu(page, "Run", "Run All Cells")
+            page.wait_for_function(
+                f"""before => [...document.querySelectorAll('{prompts}')]
+                              .some((p, i) => p.innerText !== before[i])""",
+                arg=before,
+                timeout=10_000,
+            )
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")  # a menu left open
+            continue
     try:
         page.wait_for_function(
             f"""() => [...document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputArea-prompt')]
