@@ -231,6 +231,14 @@ def test_glued_values_come_from_the_last_book_build(tmp_path):
     assert "«collapse_err»" not in out
 
 
+def test_without_a_book_build_a_chapter_says_where_its_values_come_from(tmp_path):
+    book = workspace.load_book(ROOT, glue_dir=tmp_path)  # no glue: a clean clone
+    out = workspace.render_chapter(ROOT / "chapters" / "foundations.md", book)
+    assert "«collapse_err»" in out and "`make book`" in out
+    # running the notebook does not fill the text in (JupyterLab, after Run All): not promised
+    assert "Run the notebook to compute them" not in out
+
+
 def test_saving_an_unchanged_chapter_leaves_every_copy_byte_for_byte(tmp_path, files):
     workspace.sync(tmp_path, files)
     texts = {rel: (tmp_path / rel).read_text() for rel in files if rel.startswith("chapters/")}

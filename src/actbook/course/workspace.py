@@ -265,9 +265,10 @@ def render_chapter(path: Path, book: Book) -> str:
             missing = missing or "«" in cell.source
     if missing:
         note = (
-            "*Values in guillemets, such as «name», are computed by this page's code. "
-            "Run the notebook to compute them, or build the book once (`make book`): "
-            "`make lab` then shows them here.*"
+            "*Values in guillemets, such as «name», are computed by this page's code when "
+            "the book is built: build it once (`make book`) and the next `make lab` writes "
+            "them here. Running this notebook computes them too, but does not write them "
+            "into its text.*"
         )
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(note))
     return text_notebooks.write(nb)
