@@ -166,6 +166,45 @@ def test_progress_line_shows_done_total_rate_and_eta():
 # ---------------------------------------------------------------------------------------------
 
 
+# A grading that leaves a process behind: it starts one in a session of its own and lets it
+# go, as bwrap's namespace init is when its parent dies before it set its own death signal.
+_STRAY = """
+import subprocess, sys
+from actbook.course import parallel
+
+def grade(root, aid, sid, overrides):
+    subprocess.Popen([sys.executable, "-c",
+        "import subprocess, sys; subprocess.Popen([sys.executable, '-c',"
+        " 'import time; time.sleep(300)', sys.argv[1]], start_new_session=True)", sid]).wait()
+    return 0
+
+parallel._grade_here = grade
+sys.exit(parallel._serve())
+"""
+
+
+def test_the_zygote_kills_what_a_grading_left_behind(tmp_path):
+    tag = f"stray-{tmp_path.name}"
+    zygote = subprocess.Popen([sys.executable, "-c", _STRAY], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, cwd=tmp_path)  # fmt: skip
+    log = tmp_path / "log"
+    request = {"root": str(tmp_path), "aid": AID, "sid": tag, "db_url": "", "cwd": str(tmp_path),
+               "overrides": [], "log": str(log)}  # fmt: skip
+    zygote.stdin.write(json.dumps(request) + "\n")
+    zygote.stdin.flush()
+    assert int(zygote.stdout.readline())
+    end = time.monotonic() + 60
+    while not (Path(f"{log}.rc").exists() and Path(f"{log}.rc").read_text()):
+        assert time.monotonic() < end, log.read_text()
+        time.sleep(0.05)
+    zygote.stdin.close()
+    zygote.wait(timeout=30)
+    strays = [p for p in psutil.process_iter(["cmdline"]) if tag in (p.info["cmdline"] or [])]
+    for p in strays:
+        p.kill()
+    assert strays == []
+
+
 @slow
 def test_parallel_on_postgres_equals_serial_sqlite_and_a_crash_stops_nobody(
     klass, postgres, tmp_path
@@ -192,7 +231,7 @@ def test_parallel_on_postgres_equals_serial_sqlite_and_a_crash_stops_nobody(
     assert sorted(s.split(":")[0].strip() for s in failed) == sorted([HANG, "invalid-json"])
     assert parallel.state(root, AID, HANG) in {"missing", "unfinished"}  # retried next run
     assert all(parallel.state(root, AID, s) == "graded" for s in CLASS if s != "invalid-json")
-    time.sleep(2)  # the killed grading's kernel notices its parent is gone within a second
+    time.sleep(2)  # its kernel dies with it, or is killed by the zygote that adopted it
     assert leftovers(root) == []
 
 

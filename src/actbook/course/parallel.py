@@ -327,6 +327,7 @@ def _serve() -> int:
     import actbook.course.plugins  # noqa: F401
 
     parent = os.getppid()
+    _adopt_orphans()
     for line in sys.stdin:
         req = json.loads(line)
         pid = os.fork()
@@ -356,10 +357,39 @@ def _serve() -> int:
                 break
             if os.getppid() != parent:
                 _kill_tree(pid)
+                _kill_orphans()
                 return 1
             time.sleep(0.02)
+        _kill_orphans()  # before the end is reported: a finished grading leaves nothing running
         Path(req["log"] + ".rc").write_text(str(os.waitstatus_to_exitcode(status)))
     return 0
+
+
+def _adopt_orphans() -> None:
+    """Make the processes that a submission's grading leaves behind this process's children
+    (Linux's child subreaper) instead of init's, so that :func:`_kill_orphans` finds them. A
+    grading process killed while a kernel starts can leave one: bwrap's namespace init sets
+    its parent-death signal only after it is forked, too late if bwrap is gone by then."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def _kill_orphans(deadline: float = 10.0) -> None:
+    """Kill and reap this process's children: between submissions there should be none."""
+    import psutil
+
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        for child in psutil.Process().children():
+            _kill_tree(child.pid)
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+        except ChildProcessError:
+            return  # none left, and none on its way: an orphan is adopted before it is reaped
+        time.sleep(0.02)
 
 
 def grade_one(job: Job, sid: str) -> Outcome:
