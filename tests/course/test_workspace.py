@@ -9,9 +9,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import jupytext
+import nbformat
 import pytest
 
-from actbook.course import release, text_notebooks, workspace
+from actbook.course import chapter_values, release, text_notebooks, workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -222,21 +224,74 @@ def test_roles_and_directives_become_text(book):
     assert not RAW_MYST.search(out)
 
 
-def test_glued_values_come_from_the_last_book_build(tmp_path):
+def _pages(tmp_path: Path, chapters: dict[str, str]) -> Path:
+    """A course at ``tmp_path`` with the repository's config and these chapters."""
+    (tmp_path / "chapters").mkdir()
+    shutil.copy(ROOT / "_config.yml", tmp_path)
+    for name, text in chapters.items():
+        (tmp_path / "chapters" / name).write_text(text)
+    return tmp_path
+
+
+def _book_build(course: Path, doc: str, glue: dict) -> None:
+    """What a book build leaves for ``doc``: the notebook it ran and the values it glued."""
+    run = course / chapter_values.BOOK_RUN / f"{doc}.ipynb"
+    run.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(jupytext.read(course / "chapters" / f"{doc}.md"), run)
+    run.with_suffix(".glue.json").write_text(json.dumps(glue))
+
+
+def test_glued_values_come_from_a_book_build_of_the_same_code(tmp_path):
+    course = _pages(tmp_path, {"foundations.md": (ROOT / "chapters/foundations.md").read_text()})
     glue = {"collapse_err": {"data": {"text/plain": "'3.55 × 10⁻¹⁵'"}}}  # glued by tables.fmt
-    (tmp_path / "foundations.glue.json").write_text(json.dumps(glue))
-    book = workspace.load_book(ROOT, glue_dir=tmp_path)
-    out = workspace.render_chapter(ROOT / "chapters" / "foundations.md", book)
+    _book_build(course, "foundations", glue)
+    out = workspace.render_chapter(course / "chapters/foundations.md", workspace.load_book(course))
     assert "The largest difference, 3.55 × 10⁻¹⁵," in out
     assert "«collapse_err»" not in out
+    # the chapter's code changed since that build: its values are not the book's any more
+    page = course / "chapters/foundations.md"
+    page.write_text(page.read_text().replace("import numpy as np", "import numpy as np  # !"))
+    out = workspace.render_chapter(page, workspace.load_book(course))
+    assert "«collapse_err»" in out and "`make lab` tries again" in out
 
 
-def test_without_a_book_build_a_chapter_says_where_its_values_come_from(tmp_path):
-    book = workspace.load_book(ROOT, glue_dir=tmp_path)  # no glue: a clean clone
-    out = workspace.render_chapter(ROOT / "chapters" / "foundations.md", book)
-    assert "«collapse_err»" in out and "`make book`" in out
-    # running the notebook does not fill the text in (JupyterLab, after Run All): not promised
-    assert "Run the notebook to compute them" not in out
+TINY = """---
+jupytext:
+  text_representation:
+    format_name: myst
+kernelspec:
+  name: python3
+  display_name: Python 3
+---
+
+# Tiny
+
+```{code-cell} ipython3
+from myst_nb import glue
+glue("half", 1 / 2, display=False)
+```
+
+One half is {glue:text}`half:.2f`.
+"""
+
+
+def test_a_chapter_no_book_build_ran_is_run_once_for_its_values(tmp_path):
+    course = _pages(tmp_path, {"tiny.md": TINY, "broken.md": TINY.replace("1 / 2", "1 / 0")})
+    said = []
+    pages = sorted((course / "chapters").glob("*.md"))
+    values = chapter_values.values(pages, course, say=said.append)
+    assert values["tiny"]["half"]["data"]["text/plain"] == "0.5"
+    assert "broken" not in values
+    assert said[0] == "computing the values of 2 chapter(s) for their text (once)"
+    assert any(s.startswith("broken.md: could not run it (") and "ZeroDivisionError" in s
+               for s in said), said  # fmt: skip
+    book = workspace.load_book(course)  # no run: what the first one computed is kept
+    assert "One half is 0.50." in workspace.render_chapter(course / "chapters/tiny.md", book)
+    out = workspace.render_chapter(course / "chapters/broken.md", book)
+    assert "«half»" in out and "did not run when `make lab` prepared" in out
+    said.clear()
+    chapter_values.values([course / "chapters/tiny.md"], course, say=said.append)
+    assert said == []  # nothing to compute again
 
 
 def test_saving_an_unchanged_chapter_leaves_every_copy_byte_for_byte(tmp_path, files):

@@ -20,7 +20,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from actbook.course import text_notebooks
+from actbook.course import chapter_values, text_notebooks
 from actbook.paths import CHAPTERS, EXERCISES, ROOT
 
 WORK = ROOT / "work"
@@ -90,8 +90,10 @@ def _toc(path: Path) -> dict[str, list[str]]:
     return out
 
 
-def load_book(root: Path = ROOT, glue_dir: Path | None = None) -> Book:
-    """Read what :func:`render_chapter` needs from the course at ``root``."""
+def load_book(root: Path = ROOT, run: bool = False) -> Book:
+    """Read what :func:`render_chapter` needs from the course at ``root``; with ``run``, run
+    the chapters whose values neither the book build nor an earlier run has
+    (:mod:`actbook.course.chapter_values`)."""
     book = Book()
     for md in sorted((root / "chapters").glob("*.md")):
         doc, text = md.stem, md.read_text()
@@ -105,11 +107,8 @@ def load_book(root: Path = ROOT, glue_dir: Path | None = None) -> Book:
         book.references = _bib(root / "references.bib")
     if (root / "_toc.yml").exists():
         book.toc = _toc(root / "_toc.yml")
-    glue_dir = (
-        glue_dir if glue_dir is not None else root / "_build" / "jupyter_execute" / "chapters"
-    )
-    for path in sorted(glue_dir.glob("*.glue.json")) if glue_dir.is_dir() else []:
-        book.glue[path.name.removesuffix(".glue.json")] = json.loads(path.read_text())
+    students = [p for p in sorted((root / "chapters").glob("*.md")) if p.stem not in STAFF_ONLY]
+    book.glue = chapter_values.values(students, root, run, say=lambda s: print(f"workspace: {s}"))
     return book
 
 
@@ -265,10 +264,9 @@ def render_chapter(path: Path, book: Book) -> str:
             missing = missing or "«" in cell.source
     if missing:
         note = (
-            "*Values in guillemets, such as «name», are computed by this page's code when "
-            "the book is built: build it once (`make book`) and the next `make lab` writes "
-            "them here. Running this notebook computes them too, but does not write them "
-            "into its text.*"
+            "*The values in guillemets, such as «name», are computed by this page's code, "
+            "which did not run when `make lab` prepared this copy (it said why). Run the "
+            "notebook to see them in its outputs; the next `make lab` tries again.*"
         )
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(note))
     return text_notebooks.write(nb)
@@ -355,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (EXERCISES.is_dir() and CHAPTERS.is_dir()):
         print(f"workspace: no course at {ROOT} (exercises/ and chapters/ are missing)")
         return 1
-    done = sync(work)
+    done = sync(work, released_files(book=load_book(run=True)))
     for line in done:
         print(f"workspace: {line}")
     print(f"workspace: {work} is up to date ({len(done)} change(s)); your own edits are kept")

@@ -67,8 +67,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(work: Path, log: Path, timeout: float = 600) -> Iterator[Lab]:
-    """``make lab`` on ``work`` (filled from the release first, as for a student)."""
+def serve(work: Path, log: Path, timeout: float = 1200) -> Iterator[Lab]:
+    """``make lab`` on ``work`` (filled from the release first, as for a student; on a clean
+    clone it first runs the chapters for their values: minutes)."""
     port, token = _free_port(), secrets.token_hex(12)
     args = f"--no-browser --port={port} --ServerApp.ip=127.0.0.1 --IdentityProvider.token={token}"
     with open(log, "w") as out:
