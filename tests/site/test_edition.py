@@ -475,6 +475,10 @@ def test_the_editions_make_lab_fills_the_students_work_folder(edition, tmp_path)
         assert (work / "exercises" / aid / f"{aid}.ipynb").is_file(), aid
     assert (work / "chapters" / "relu.md").is_file()
     assert not (work / "chapters" / "instructor_guide.md").exists()
+    # no book build in the edition: make lab ran the chapters for the values their text states
+    assert "computing the values of" in proc.stdout
+    placeholders = [p.name for p in (work / "chapters").glob("*.md") if "«" in p.read_text()]
+    assert placeholders == []
     assert "NoDelayConnection" in proc.stdout, "the student server's settings"
     server = subprocess.run(
         sandboxed([sys.executable, "-c", "import actbook.course.lab_server"], copy),

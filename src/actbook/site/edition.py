@@ -61,7 +61,8 @@ LEFT_OUT = {
 #: What ``make lab`` runs (edition/common.mk): the student's work folder, filled from the
 #: release and never overwritten, and the student server's settings.
 STUDENT_MODULES = frozenset(
-    f"src/actbook/course/{m}.py" for m in ("__init__", "workspace", "text_notebooks", "lab_server")
+    f"src/actbook/course/{m}.py"
+    for m in ("__init__", "workspace", "chapter_values", "text_notebooks", "lab_server")
 )
 LAB_FILES = ("jupytext.toml", "jupyter")
 #: Requirements of the instructor's test suite and lint only (no page or exercise needs them).
