@@ -326,3 +326,20 @@ def test_the_students_server_sends_kernel_messages_without_delay(monkeypatch):
     conn = cls.__new__(cls)
     conn._trait_values["websocket_handler"] = Handler()
     assert conn.connect() == "connected" and calls == [True]
+
+
+def test_a_chapter_copy_says_what_its_kernel_will_say_so_it_opens_unchanged(files):
+    """JupyterLab writes the kernel's language_info into a notebook as the kernel starts, and
+    a change marks the tab unsaved: a chapter just opened looked edited (seen in Chromium)."""
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3", stderr=subprocess.DEVNULL)
+    try:
+        said = kc.kernel_info(reply=True, timeout=60)["content"]["language_info"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    chapters = [rel for rel in files if rel.startswith("chapters/")]
+    for rel in chapters:
+        nb = jupytext.reads(files[rel].decode(), fmt="md:myst")
+        assert nb.metadata.get("language_info") == said, rel

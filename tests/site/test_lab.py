@@ -85,6 +85,9 @@ def test_a_chapter_runs_all_cells_and_saving_it_unchanged_changes_no_byte(lab, p
     L.double_click(page, RUN_CHAPTER)
     L.wait_until_rendered(page)
     L.wait_kernel(page)
+    page.wait_for_timeout(1000)  # the kernel's info reaches the notebook's metadata
+    # opened, nothing changed: the tab is not marked unsaved (it was: the kernel's language_info)
+    assert page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty").count() == 0
     L.run_all(page)
     code = page.locator(f"{L.PANEL} .jp-CodeCell")
     assert code.count() > 0

@@ -243,6 +243,13 @@ def render_markdown(text: str, doc: str, book: Book) -> str:
     return "\n".join(out).strip("\n")
 
 
+def _language_info() -> dict:
+    """The language_info of this Python's kernel (``make lab`` runs the kernel's Python)."""
+    from ipykernel.ipkernel import IPythonKernel
+
+    return json.loads(json.dumps(IPythonKernel.language_info))
+
+
 def render_chapter(path: Path, book: Book) -> str:
     """The student's copy of a chapter: the same text notebook (same code cells, same
     links), its Markdown cells rendered by :func:`render_markdown`, written as JupyterLab's
@@ -257,6 +264,12 @@ def render_chapter(path: Path, book: Book) -> str:
         # A page without code still opens as a notebook: with the course's kernel, not a
         # "select a kernel" dialog.
         nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    # What the kernel reports as it starts, which JupyterLab writes into the notebook: the
+    # same already, so that a chapter just opened is not marked as changed. Kept on save.
+    nb.metadata["language_info"] = _language_info()
+    nb.metadata.setdefault("jupytext", {})["notebook_metadata_filter"] = (
+        f"language_info,{text_notebooks.VERSIONLESS}"
+    )
     missing = False
     for cell in nb.cells:
         if cell.cell_type == "markdown":
