@@ -31,13 +31,15 @@ book: $(VENV) _build/.actbook-stamp
 # overwritten (actbook.course.workspace), served with the student settings of jupyter/.
 # JUPYTER_WIDGETS_ECHO=0: a kernel does not echo a slider's value back to the one browser
 # that sent it; on 2 cores the browser's handling of the echo slowed the figure that follows
-# (measured by benchmarks/lab.py).
+# (measured by benchmarks/lab.py). IPYTHONDIR: the kernels' startup file (jupyter/student/
+# kernel_startup.py: a name not defined yet says which cells to run) and their history.
 WORK     ?= work
 LAB_ARGS ?=
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(VENV)
 	$(abspath $(PY)) -m actbook.course.workspace $(WORK)
 	cd $(WORK) && JUPYTER_CONFIG_DIR=$(CURDIR)/jupyter/student JUPYTER_WIDGETS_ECHO=0 \
+	  IPYTHONDIR=$(abspath $(WORK))/.course/ipython \
 	  $(abspath $(BIN))/jupyter lab \
 	  --LabApp.app_settings_dir=$(CURDIR)/jupyter/lab-settings \
 	  --LabApp.user_settings_dir=.jupyter/settings --LabApp.workspaces_dir=.jupyter/workspaces \

@@ -111,6 +111,13 @@ def test_feedback_fits_on_one_screen_and_the_summary_lists_each_part(lab, page):
     L.wait_until_rendered(page)
     L.wait_kernel(page)
     assert page.locator(f"{L.PANEL} .jp-Toolbar").get_by_text("Validate").count() == 1
+    # a fresh kernel (the next day, a restart): a test run before the notebook's imports
+    first = L.run_cell(page, 4).strip().splitlines()
+    assert first == [
+        "NameError: `expect_close` is not defined yet: run the cells above this one first "
+        "(Run \u2192 Run All Above Selected Cell), then this one."
+    ], first
+    assert "Run All Above Selected Cell" in L.menu_items(page, "Run")
     L.run_cell(page, 1)  # the imports
     before = L.run_cell(page, 4)  # the test of linear, before its function's cell
     assert (

@@ -27,6 +27,9 @@ WORK = ROOT / "work"
 #: Chapters a student does not get (the instructor's).
 STAFF_ONLY = frozenset({"instructor_guide", "course_performance"})
 _MANIFEST = Path(".course") / "manifest.json"
+#: The kernels' IPython startup file (make lab points IPYTHONDIR at .course/ipython).
+KERNEL_STARTUP = ROOT / "jupyter" / "student" / "kernel_startup.py"
+_STARTUP = Path(".course") / "ipython" / "profile_default" / "startup" / "00-course.py"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -357,6 +360,7 @@ def sync(work: Path = WORK, files: dict[str, bytes] | None = None) -> list[str]:
                 done.append(f"offered {alt} beside {rel}")
         manifest[rel] = new
     _write(manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+    _write(work / _STARTUP, KERNEL_STARTUP.read_bytes())  # the course's, never the student's
     return done
 
 
