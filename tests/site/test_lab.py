@@ -101,6 +101,13 @@ def test_a_chapter_runs_all_cells_and_saving_it_unchanged_changes_no_byte(lab, p
     page.keyboard.press("Control+s")
     page.wait_for_timeout(2000)
     assert path.read_bytes() == before
+    # JupyterLab shows Validate on every notebook: on a chapter it answers in one line
+    page.locator(f"{L.PANEL} .jp-Toolbar").get_by_text("Validate").click()
+    said = page.locator(".jp-Dialog").inner_text(timeout=60_000)
+    assert f"chapters/{RUN_CHAPTER} is a chapter, not a problem set" in said, said
+    lines = [line for line in said.splitlines() if line.strip()]  # title, message, Ok
+    assert "Traceback" not in said and len(lines) <= 4, said
+    L.dismiss_dialogs(page)
     L.close_current_tab(page)
     lab.stop_kernels()
 
