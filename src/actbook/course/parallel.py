@@ -325,7 +325,9 @@ def _serve() -> int:
     import nbgrader.apps.nbgraderapp  # noqa: F401
 
     import actbook.course.plugins  # noqa: F401
+    from actbook.course import forked_kernel
 
+    forked_kernel.preload()  # the test kernels are forks of the children
     parent = os.getppid()
     _adopt_orphans()
     for line in sys.stdin:

@@ -60,6 +60,7 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from actbook.course import sandbox
+from actbook.course.forked_kernel import ForkedKernel
 from actbook.paths import CONFIG_FILE
 
 MEMORY_LIMIT_SUPPORTED = sys.platform.startswith("linux")
@@ -286,39 +287,33 @@ class _Trusted:
     """
 
     def __init__(self, source_dir: Path, timeout: float, log):
-        """Launch the kernel; :meth:`connect` waits for it. Launched when the notebook starts,
-        it gets ready while the student's kernel starts and runs the first cells (once
-        started on the first test cell, it cost each submission about a second)."""
+        """Start the kernel (a fork of this process: :mod:`actbook.course.forked_kernel`);
+        :meth:`connect` waits for it. Started when the notebook starts, it gets ready while
+        the student's kernel starts and runs the first cells."""
         self.tmp = Path(tempfile.mkdtemp(prefix="actbook-tests-"))
         for path in source_dir.glob("*"):
             if path.is_file() and path.suffix != ".ipynb":
                 shutil.copy2(path, self.tmp / path.name)
         self.timeout, self.log, self.kc = timeout, log, None
-        self.km = GuardedKernelManager(kernel_name="python3", transport="ipc")
-        self.km.ip = str(self.tmp / "k")
-        self.km.connection_file = str(self.tmp / "kernel.json")
         setup = self.tmp / ".grading_bridge_setup.py"  # run by the kernel as it starts
         setup.write_text(_install_bridge_code())
-        run_sync(self.km.start_kernel)(
-            cwd=str(self.tmp), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            extra_arguments=[f"--IPKernelApp.exec_files={setup}"],
-        )  # fmt: skip
+        self.kernel = ForkedKernel(self.tmp, [f"--IPKernelApp.exec_files={setup}"])
 
     def connect(self, student_info: dict) -> None:
         """Wait for the kernel (which installed the bridge as it started), then connect the
         bridge to the student's kernel."""
-        kc = self.km.client()
-        kc.start_channels()
-        run_sync(kc.wait_for_ready)(timeout=120)
-        self.kc = kc
+        self.kc = run_sync(self.kernel.client)(timeout=120)
         info = {k: v.decode() if isinstance(v, bytes) else v for k, v in student_info.items()}
         self.run(f"{_BRIDGE_IMPORT}.connect({json.dumps(info)})")
 
-    def run(self, code: str, timeout: float | None = None) -> dict:
-        """Execute ``code`` quietly; return the reply's content."""
+    def send(self, code: str) -> str:
+        """Ask the kernel to execute ``code`` quietly; :meth:`reply` waits for the answer."""
+        return self.kc.execute(code, silent=True, store_history=False)
+
+    def reply(self, msg_id: str, timeout: float | None = None) -> dict:
+        """The content of the reply to :meth:`send`'s request ``msg_id``."""
 
         async def go():
-            msg_id = self.kc.execute(code, silent=True, store_history=False)
             deadline = time.monotonic() + (timeout or self.timeout)
             while (left := deadline - time.monotonic()) > 0:
                 msg = await self.kc.shell_channel.get_msg(timeout=left)
@@ -331,11 +326,15 @@ class _Trusted:
         except queue.Empty:
             raise TimeoutError("the test kernel did not answer") from None
 
+    def run(self, code: str, timeout: float | None = None) -> dict:
+        """Execute ``code`` quietly; return the reply's content."""
+        return self.reply(self.send(code), timeout)
+
     def stop(self) -> None:
         try:
             if self.kc is not None:
                 self.kc.stop_channels()
-            run_sync(self.km.shutdown_kernel)(now=True)
+            self.kernel.kill()
         except Exception as e:  # never let cleanup hide the grade
             self.log.warning("ResilientExecute: stopping the test kernel: %s", e)
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -487,9 +486,11 @@ class ResilientExecute(Execute):
             if not run_sync(self.km.is_alive)():
                 raise DeadKernelError("the student's kernel died during a test")
         else:
+            # the instructor's code, which the tests may need, runs in both kernels at once
+            sent = self._trusted.send(cell.source) if role == "given" else None
             cell, resources = super().preprocess_cell(cell, resources, index)
-            if role == "given":  # the instructor's code, which the tests may need
-                reply = self._trusted.run(cell.source, max(self.timeout or 60, 120))
+            if sent:
+                reply = self._trusted.reply(sent, max(self.timeout or 60, 120))
                 if reply.get("status") != "ok":
                     self.log.warning(
                         "ResilientExecute: locked cell %s failed in the test kernel: %s",
