@@ -231,6 +231,8 @@ def test_parallel_on_postgres_equals_serial_sqlite_and_a_crash_stops_nobody(
     assert sorted(s.split(":")[0].strip() for s in failed) == sorted([HANG, "invalid-json"])
     assert parallel.state(root, AID, HANG) in {"missing", "unfinished"}  # retried next run
     assert all(parallel.state(root, AID, s) == "graded" for s in CLASS if s != "invalid-json")
+    records = [json.loads(parallel.marker(root, AID, s).read_text()) for s in CLASS[:-1]]
+    assert {r["gradebook_connections"] for r in records} == {1}  # not one per Gradebook()
     time.sleep(2)  # its kernel dies with it, or is killed by the zygote that adopted it
     assert leftovers(root) == []
 
