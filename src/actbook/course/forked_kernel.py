@@ -51,18 +51,21 @@ def _course_modules() -> list[str]:
     return names
 
 
-def _become_kernel(folder: Path, connection_file: Path, argv: list[str]) -> None:
+def _become_kernel(folder: Path, connection_file: Path, argv: list[str], parent: int) -> None:
     """In the child: forget the grading process, then run the kernel until it is killed."""
-    if sys.platform.startswith("linux"):
+    if sys.platform.startswith("linux"):  # the signal comes when the forking thread ends
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before the signal was set
+        return
     os.setsid()  # as jupyter_client starts kernels: a Ctrl-C meant for the grader is not its
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
-    for sig in (signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
+    for sig in (signal.SIGTERM, signal.SIGCHLD):  # as a new Python has them
         signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.chdir(folder)
     for name in _course_modules():
@@ -99,12 +102,13 @@ class ForkedKernel:
         )  # fmt: skip
         preload()  # once per process (the parallel grader's zygote does it for all its forks)
         gc.freeze()  # the kernel's collector then leaves this process's objects alone
+        parent = os.getpid()
         self.pid = os.fork()
         if self.pid != 0:
             gc.unfreeze()
         else:
             try:
-                _become_kernel(folder, self.connection_file, list(argv))
+                _become_kernel(folder, self.connection_file, list(argv), parent)
             finally:
                 os._exit(1)
 
