@@ -4,10 +4,7 @@ time on PostgreSQL and on SQLite; then a projection for a large course.
 
 A class of N correct submissions (each a little different) is collected once and graded
 four times, each time in a fresh copy: 1 worker on SQLite, then 1, 2 and (cores + 1)
-workers on PostgreSQL (a temporary server). What two workers can reach on this machine at
-best: the same notebooks executed by bare nbclient in one stream, then in two at once (the
-machine's own ceiling for two kernels, below 2 where the cores share caches, memory and a
-host). Right after each run, the bare-nbclient floor:
+workers on PostgreSQL (a temporary server). Right after each run, the bare-nbclient floor:
 a few of the notebooks that run executed are executed again by nbclient alone
 (``grading.bare_execution``), so that each ratio compares times taken under the same load.
 What the sandbox and its test kernel cost apart: ``benchmarks/grading.py`` (interleaved).
@@ -20,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import shutil
 import statistics
@@ -93,30 +89,6 @@ def run(template: Path, dest: Path, aid: str, workers: int, db_url: str | None) 
     }
 
 
-def _bare_stream(notebooks: list[Path]) -> None:
-    for nb in notebooks:
-        bare_execution(nb)
-
-
-def bare_parallel_speedup(notebooks: list[Path], streams: int = 2) -> float:
-    """Throughput of ``streams`` processes each executing ``notebooks`` with bare nbclient,
-    over that of one: the most ``streams`` workers could gain on this machine."""
-    ctx = multiprocessing.get_context("fork")
-
-    def seconds(k: int) -> float:
-        procs = [ctx.Process(target=_bare_stream, args=(notebooks,)) for _ in range(k)]
-        t0 = time.perf_counter()
-        for p in procs:
-            p.start()
-        for p in procs:
-            p.join()
-        assert all(p.exitcode == 0 for p in procs)
-        return time.perf_counter() - t0
-
-    one, many = seconds(1), seconds(streams)
-    return streams * one / many
-
-
 def measure(n: int, aid: str) -> dict:
     os.environ["PATH"] = f"{grading_demo.BIN}{os.pathsep}{os.environ.get('PATH', '')}"
     load = [os.getloadavg()[0]]
@@ -144,9 +116,6 @@ def measure(n: int, aid: str) -> dict:
             )
             load.append(os.getloadavg()[0])
             print(f"{key}: {n} in {runs[key]['wall_seconds']:.1f} s", flush=True)
-        sample = sorted((tmp / "sqlite_1" / "autograded").glob(f"*/{aid}/{aid}.ipynb"))
-        ceiling = bare_parallel_speedup(sample[:: max(1, n // BARE)][:BARE])
-        load.append(os.getloadavg()[0])
     one, two = runs["postgresql_1"], runs["postgresql_2"]
     speedup = one["wall_seconds"] / two["wall_seconds"]
     per_sub = runs["sqlite_1"]["wall_seconds"] / n  # one worker, everything included
@@ -167,7 +136,6 @@ def measure(n: int, aid: str) -> dict:
         "speedup_2_workers": speedup,
         "ideal_speedup": 2.0,
         "efficiency": speedup / 2,
-        "bare_nbclient_speedup_2_streams": ceiling,  # this machine's own ceiling for 2
         "speedup_cores_plus_1": {
             "workers": extra,
             "speedup": one["wall_seconds"] / runs[f"postgresql_{extra}"]["wall_seconds"],
@@ -197,8 +165,7 @@ def main(quick: bool = False, argv: list[str] | None = None) -> dict:
     print(
         f"{args.n} submissions: {r['sqlite_1']['per_minute']:.1f}/min with 1 worker (SQLite), "
         f"{r['postgresql_2']['per_minute']:.1f}/min with 2 (PostgreSQL): speed-up "
-        f"{result['speedup_2_workers']:.2f} of 2 (bare nbclient in 2 streams: "
-        f"{result['bare_nbclient_speedup_2_streams']:.2f}), with "
+        f"{result['speedup_2_workers']:.2f} of 2, with "
         f"{result['speedup_cores_plus_1']['workers']} workers "
         f"{result['speedup_cores_plus_1']['speedup']:.2f}; "
         f"{result['ratio_to_bare_nbclient']:.2f}x bare "
