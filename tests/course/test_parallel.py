@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import select
 import shutil
 import subprocess
 import sys
@@ -197,6 +198,8 @@ def test_the_zygote_kills_what_a_grading_left_behind(tmp_path):
     while not (Path(f"{log}.rc").exists() and Path(f"{log}.rc").read_text()):
         assert time.monotonic() < end, log.read_text()
         time.sleep(0.05)
+    assert select.select([zygote.stdout], [], [], 30)[0], "the zygote did not say the end"
+    assert zygote.stdout.readline().strip() == parallel.ENDED  # what wakes the command
     zygote.stdin.close()
     zygote.wait(timeout=30)
     strays = [p for p in psutil.process_iter(["cmdline"]) if tag in (p.info["cmdline"] or [])]

@@ -33,6 +33,7 @@ import fcntl
 import json
 import os
 import re
+import select
 import shutil
 import socket
 import subprocess
@@ -50,6 +51,7 @@ MARKERS = ".graded"  # <course>/.graded/<aid>/<sid>.json: the completion records
 LOG_FORMAT = "[%(levelname)s] %(message)s"  # as NbGraderAPI captures it
 KERNEL_START_FAILED = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
 BUSY = 75  # exit status of a worker that found the submission being graded elsewhere
+ENDED = "ended"  # the zygote's line after a grading's .rc file is written
 
 
 @dataclass(frozen=True)
@@ -329,7 +331,15 @@ class _Zygote:
     def start(self, request: dict) -> int:
         self.proc.stdin.write(json.dumps(request) + "\n")
         self.proc.stdin.flush()
-        return int(self.proc.stdout.readline())
+        while (line := self.proc.stdout.readline()).strip() == ENDED:
+            pass  # the end of a grading that was stopped before its end was reported
+        return int(line)
+
+    def wait_end(self, timeout: float) -> None:
+        """Return when the zygote says a grading ended, or after ``timeout`` seconds (the
+        ``.rc`` file says which grading and how: this only saves polling it)."""
+        if select.select([self.proc.stdout], [], [], timeout)[0]:
+            self.proc.stdout.readline()
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -391,6 +401,7 @@ def _serve() -> int:
                 sys.stderr.flush()
                 os._exit(rc)
         print(pid, flush=True)
+        ends = _pidfd(pid)
         while True:  # wait for the child; die with the command (SIGKILL leaves no trace)
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
@@ -399,10 +410,24 @@ def _serve() -> int:
                 _kill_tree(pid)
                 _kill_orphans()
                 return 1
-            time.sleep(0.02)
+            if ends is None:
+                time.sleep(0.02)
+            else:  # woken as the child ends
+                select.select([ends], [], [], 0.25)
+        if ends is not None:
+            os.close(ends)
         _kill_orphans()  # before the end is reported: a finished grading leaves nothing running
         Path(req["log"] + ".rc").write_text(str(os.waitstatus_to_exitcode(status)))
+        print(ENDED, flush=True)
     return 0
+
+
+def _pidfd(pid: int) -> int | None:
+    """A file descriptor that becomes readable when child ``pid`` ends (Linux), or None."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
 
 
 def _adopt_orphans() -> None:
@@ -454,7 +479,7 @@ def grade_one(job: Job, sid: str) -> Outcome:
                 _kill_tree(pid)
                 status = "timed out" if over else "interrupted"
             else:
-                time.sleep(0.05)
+                zygote.wait_end(0.05)
         log = Path(log_path).read_text(errors="replace")
     finally:
         Path(log_path).unlink(missing_ok=True)
